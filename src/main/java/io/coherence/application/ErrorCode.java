@@ -1,0 +1,16 @@
+package io.coherence.application;
+
+/** Machine-readable error codes; the edges map each to an HTTP status or a GraphQL error once. */
+public enum ErrorCode {
+    UNAUTHENTICATED,
+    FORBIDDEN,
+    BAD_USER_INPUT,
+    MALFORMED_JSON,
+    EMPTY_BATCH,
+    BATCH_TOO_LARGE,
+    PAYLOAD_TOO_LARGE,
+    UNSUPPORTED_MEDIA_TYPE,
+    NOT_FOUND,
+    STORE_UNAVAILABLE,
+    INTERNAL
+}

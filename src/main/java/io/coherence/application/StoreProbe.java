@@ -1,0 +1,10 @@
+package io.coherence.application;
+
+/** A store the service depends on, as readiness sees it. */
+public interface StoreProbe {
+
+    String name();
+
+    /** "UP", "DOWN" or "DISABLED"; never throws. */
+    String state();
+}

@@ -1,0 +1,163 @@
+package io.coherence.application.ingest;
+
+import io.coherence.application.CoherenceException;
+import io.coherence.application.ErrorCode;
+import io.coherence.domain.signal.Signal;
+import io.coherence.domain.signal.SignalRepository;
+import io.coherence.domain.signal.WriteOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Groups the writes of concurrent requests into shared transactions (group commit). A caller
+ * blocks until the transaction holding its signals committed, so an acknowledgement always means
+ * durable; throughput comes from many callers sharing one commit. When a shared transaction
+ * fails, each request in it is retried alone, so one request cannot fail its neighbours.
+ */
+public class GroupCommitWriter implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(GroupCommitWriter.class.getName());
+
+    private final SignalRepository repository;
+    private final WriterSettings settings;
+    private final BlockingQueue<PendingWrite> queue;
+    private final ExecutorService writers;
+    private volatile boolean running = true;
+
+    public GroupCommitWriter(SignalRepository repository, WriterSettings settings) {
+        this.repository = repository;
+        this.settings = settings;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        AtomicInteger n = new AtomicInteger();
+        this.writers = Executors.newFixedThreadPool(settings.writers(), r -> {
+            Thread t = new Thread(r, "coherence-signal-writer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        for (int i = 0; i < settings.writers(); i++) {
+            writers.execute(this::run);
+        }
+    }
+
+    /** Writes the signals and returns once they are committed, with one outcome per signal. */
+    public List<WriteOutcome> write(List<Signal> signals) {
+        PendingWrite pending = new PendingWrite(List.copyOf(signals), new CompletableFuture<>());
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        try {
+            if (!queue.offer(pending, settings.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw unavailable(null);
+            }
+            return pending.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(e);
+        } catch (TimeoutException e) {
+            throw unavailable(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CoherenceException ce) {
+                throw ce;
+            }
+            throw unavailable(e.getCause());
+        }
+    }
+
+    private static CoherenceException unavailable(Throwable cause) {
+        return new CoherenceException(ErrorCode.STORE_UNAVAILABLE,
+                "the signal store did not confirm the write in time; nothing is acknowledged, retry with the same signals",
+                List.of(), cause);
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                List<PendingWrite> group = nextGroup();
+                if (!group.isEmpty()) {
+                    flush(group);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "signal writer loop failed", e);
+            }
+        }
+    }
+
+    /** Takes the first waiting request, then whatever else arrives within the linger time. */
+    private List<PendingWrite> nextGroup() throws InterruptedException {
+        PendingWrite first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return List.of();
+        }
+        List<PendingWrite> group = new ArrayList<>();
+        group.add(first);
+        int size = first.signals().size();
+        long deadline = System.nanoTime() + settings.linger().toNanos();
+        while (size < settings.maxSignals()) {
+            PendingWrite next = queue.peek();
+            if (next == null) {
+                long wait = deadline - System.nanoTime();
+                next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
+                if (next == null) {
+                    break;
+                }
+            } else if (size + next.signals().size() > settings.maxSignals()) {
+                break;
+            } else {
+                queue.poll();
+            }
+            group.add(next);
+            size += next.signals().size();
+        }
+        return group;
+    }
+
+    private void flush(List<PendingWrite> group) {
+        List<Signal> all = new ArrayList<>();
+        group.forEach(p -> all.addAll(p.signals()));
+        try {
+            List<WriteOutcome> outcomes = repository.saveAll(all);
+            int offset = 0;
+            for (PendingWrite p : group) {
+                p.result().complete(outcomes.subList(offset, offset + p.signals().size()));
+                offset += p.signals().size();
+            }
+        } catch (RuntimeException e) {
+            if (group.size() == 1) {
+                LOG.log(Level.WARNING, "signal write failed", e);
+                group.get(0).result().completeExceptionally(e);
+            } else {
+                group.forEach(p -> flush(List.of(p)));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        writers.shutdown();
+        try {
+            writers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        PendingWrite left;
+        while ((left = queue.poll()) != null) {
+            left.result().completeExceptionally(unavailable(null));
+        }
+    }
+
+    private record PendingWrite(List<Signal> signals, CompletableFuture<List<WriteOutcome>> result) {
+    }
+}

@@ -1,0 +1,102 @@
+package io.coherence.application.scoring;
+
+import io.coherence.application.query.ScoreCache;
+import io.coherence.domain.score.CoherenceScore;
+import io.coherence.domain.score.PendingTenant;
+import io.coherence.domain.score.ScoreCalculator;
+import io.coherence.domain.score.ScoreProjection;
+import io.coherence.domain.score.ScoreRepository;
+import io.coherence.domain.signal.SignalRepository;
+import io.coherence.domain.tenant.TenantId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Recomputes the scores of tenants that received signals since their last score, and of tenants
+ * whose score is older than the staleness bound (their window moved). Each score goes to
+ * PostgreSQL first, then to the graph (which clears the tenant's pending mark), then to the cache.
+ * A failure leaves the tenant pending for the next run.
+ */
+@ApplicationScoped
+public class ScoreMaterializer {
+
+    private static final Logger LOG = Logger.getLogger(ScoreMaterializer.class.getName());
+
+    private final SignalRepository signals;
+    private final ScoreRepository scores;
+    private final ScoreProjection projection;
+    private final ScoreCache cache;
+    private final ScoringSettings settings;
+    private final MaterializerLock lock;
+    private final Clock clock;
+    private final AtomicReference<Instant> lastRun = new AtomicReference<>(Instant.EPOCH);
+
+    /** For the CDI client proxy only. */
+    protected ScoreMaterializer() {
+        this(null, null, null, null, null, null, null);
+    }
+
+    @Inject
+    public ScoreMaterializer(SignalRepository signals, ScoreRepository scores, ScoreProjection projection,
+                             ScoreCache cache, ScoringSettings settings, MaterializerLock lock, Clock clock) {
+        this.signals = signals;
+        this.scores = scores;
+        this.projection = projection;
+        this.cache = cache;
+        this.settings = settings;
+        this.lock = lock;
+        this.clock = clock;
+    }
+
+    /**
+     * Called by the timer every second: runs when the configured interval has passed since this
+     * replica's last run and no other replica is materializing.
+     */
+    public void runIfDue() {
+        Instant now = clock.instant();
+        Instant last = lastRun.get();
+        if (now.isBefore(last.plus(settings.interval())) || !lastRun.compareAndSet(last, now)) {
+            return;
+        }
+        lock.runExclusively(this::run);
+    }
+
+    /** One materializer run; returns how many tenants got a new score. */
+    public int run() {
+        Instant now = clock.instant();
+        Set<TenantId> done = new HashSet<>();
+        for (PendingTenant pending : projection.pending(settings.tenantsPerRun())) {
+            if (refresh(pending.tenant(), pending.version(), now)) {
+                done.add(pending.tenant());
+            }
+        }
+        List<TenantId> stale = scores.scoredBefore(now.minus(settings.maxStaleness()), settings.tenantsPerRun());
+        for (TenantId tenant : stale) {
+            if (!done.contains(tenant) && refresh(tenant, -1, now)) {
+                done.add(tenant);
+            }
+        }
+        return done.size();
+    }
+
+    private boolean refresh(TenantId tenant, long version, Instant now) {
+        try {
+            CoherenceScore score = ScoreCalculator.score(tenant, signals.windowTotals(tenant, now.minus(settings.window())), now);
+            scores.upsert(score);
+            projection.record(score, version);
+            cache.put(score);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "materializing tenant_id=" + tenant + " failed; it stays pending", e);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.coherence.domain.score;
+
+import io.coherence.domain.tenant.TenantId;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The coherence score: the weighted mean of the values of a tenant's signals in the window
+ * (the last 24 hours by default), rounded half-up to the two decimals the score table keeps.
+ * The status is judged on the rounded score, so a reader never sees 0.75 reported as WARN.
+ * No signals in the window (or no weight) gives score 0 with status UNKNOWN.
+ */
+public final class ScoreCalculator {
+
+    public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+    public static final int SCALE = 2;
+
+    private ScoreCalculator() {
+    }
+
+    public static WindowTotals totals(Iterable<WeightedValue> items) {
+        WindowTotals totals = WindowTotals.EMPTY;
+        for (WeightedValue item : items) {
+            totals = totals.plus(item);
+        }
+        return totals;
+    }
+
+    public static CoherenceScore score(TenantId tenant, WindowTotals totals, Instant at) {
+        if (totals.count() == 0 || totals.weightSum() <= 0.0) {
+            return CoherenceScore.unknown(tenant, at);
+        }
+        double score = round(totals.weightedValueSum() / totals.weightSum());
+        return new CoherenceScore(tenant, score, ScoreStatus.of(score), at);
+    }
+
+    static double round(double mean) {
+        return BigDecimal.valueOf(mean).setScale(SCALE, RoundingMode.HALF_UP).doubleValue();
+    }
+}

@@ -1,0 +1,15 @@
+package io.coherence.domain.score;
+
+import java.util.List;
+
+/**
+ * The score as seen from the signal graph: which tenants are waiting for a new score, and the
+ * {@code (:Tenant)-[:HAS_SCORE]->(:CoherenceScore)} node that mirrors the materialized score.
+ */
+public interface ScoreProjection {
+
+    List<PendingTenant> pending(int limit);
+
+    /** Records the score computed for {@code version}; newer signals keep the tenant pending. */
+    void record(CoherenceScore score, long version);
+}

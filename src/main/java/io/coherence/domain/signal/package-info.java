@@ -1,0 +1,4 @@
+/**
+ * Coherence signals, their idempotent identity (tenant, source, signal id, timestamp) and the SignalRepository port.
+ */
+package io.coherence.domain.signal;

@@ -1,0 +1,4 @@
+/**
+ * Tenant identity.
+ */
+package io.coherence.domain.tenant;

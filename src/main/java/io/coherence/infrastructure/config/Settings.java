@@ -1,0 +1,88 @@
+package io.coherence.infrastructure.config;
+
+import io.coherence.application.ingest.GroupCommitWriter;
+import io.coherence.application.ingest.IngestSettings;
+import io.coherence.application.ingest.WriterSettings;
+import io.coherence.application.scoring.ScoringSettings;
+import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.signal.SignalRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Typed settings from MicroProfile Config. The keys are the environment variable names; their
+ * defaults live in META-INF/microprofile-config.properties and the README lists them all.
+ */
+@ApplicationScoped
+public class Settings {
+
+    @Inject
+    Config config;
+
+    @Produces
+    @Singleton
+    public IngestSettings ingest() {
+        return new IngestSettings(
+                integer("COHERENCE_INGEST_MAX_BATCH"),
+                config.getValue("COHERENCE_INGEST_MAX_BODY_BYTES", Long.class),
+                duration("COHERENCE_INGEST_MAX_FUTURE_SKEW"),
+                duration("COHERENCE_RETENTION_WINDOW"),
+                new PolicyTags(text("COHERENCE_POLICY_PURPOSE"), text("COHERENCE_POLICY_RETENTION"),
+                        text("COHERENCE_POLICY_LICENSE"), text("COHERENCE_POLICY_RESIDENCY")));
+    }
+
+    @Produces
+    @Singleton
+    public WriterSettings writer() {
+        return new WriterSettings(
+                integer("COHERENCE_WRITER_MAX_SIGNALS"),
+                duration("COHERENCE_WRITER_LINGER"),
+                integer("COHERENCE_WRITER_THREADS"),
+                duration("COHERENCE_WRITER_TIMEOUT"),
+                integer("COHERENCE_WRITER_QUEUE"));
+    }
+
+    @Produces
+    @Singleton
+    public ScoringSettings scoring() {
+        return new ScoringSettings(
+                duration("COHERENCE_SCORE_WINDOW"),
+                duration("COHERENCE_MATERIALIZER_INTERVAL"),
+                duration("COHERENCE_SCORE_MAX_STALENESS"),
+                integer("COHERENCE_MATERIALIZER_TENANTS_PER_RUN"));
+    }
+
+    @Produces
+    @Singleton
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    public GroupCommitWriter groupCommitWriter(SignalRepository repository, WriterSettings settings) {
+        return new GroupCommitWriter(repository, settings);
+    }
+
+    public void closeWriter(@Disposes GroupCommitWriter writer) {
+        writer.close();
+    }
+
+    private String text(String key) {
+        return config.getValue(key, String.class);
+    }
+
+    private int integer(String key) {
+        return config.getValue(key, Integer.class);
+    }
+
+    private Duration duration(String key) {
+        return Duration.parse(text(key));
+    }
+}

@@ -1,0 +1,129 @@
+package io.coherence.infrastructure.neo4j;
+
+import io.coherence.domain.score.WindowTotals;
+import io.coherence.domain.signal.Signal;
+import io.coherence.domain.signal.SignalRepository;
+import io.coherence.domain.signal.WriteOutcome;
+import io.coherence.domain.tenant.TenantId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.Values;
+
+/**
+ * Signals in the graph: {@code (:Tenant)-[:EMITS]->(:Signal)}. One call is one transaction; the
+ * uniqueness constraint on the identity makes concurrent duplicates merge instead of doubling.
+ */
+@ApplicationScoped
+public class Neo4jSignalRepository implements SignalRepository {
+
+    /**
+     * A new signal gets this row's provenance id; a signal that already existed keeps its own, which
+     * is how each row learns whether it created the node. Accepted signals bump the tenant's version
+     * and mark it pending for the materializer, in the same transaction.
+     */
+    static final String UPSERT = """
+            UNWIND $rows AS row
+            MERGE (t:Tenant {tenant_id: row.tenantId})
+            MERGE (s:Signal {tenant_id: row.tenantId, source: row.source, signal_id: row.signalId, ts: row.ts})
+              ON CREATE SET s.type = row.type, s.value = row.value, s.weight = row.weight,
+                            s.provenance_id = row.provenanceId, s.request_hash = row.requestHash,
+                            s.channel = row.channel, s.purpose = row.purpose, s.retention = row.retention,
+                            s.license = row.license, s.residency = row.residency, s.ingested_at = datetime()
+            WITH t, s, row, s.provenance_id = row.provenanceId AS created
+            FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
+              CREATE (t)-[:EMITS]->(s)
+              SET t.signal_version = coalesce(t.signal_version, 0) + 1, t:ScorePending)
+            RETURN row.index AS index, created, s.provenance_id AS provenanceId
+            """;
+
+    static final String WINDOW_TOTALS = """
+            MATCH (s:Signal)
+            WHERE s.tenant_id = $tenantId AND s.ts >= $from
+            RETURN coalesce(sum(s.value * s.weight), 0.0) AS weightedValueSum,
+                   coalesce(sum(s.weight), 0.0) AS weightSum, count(s) AS count
+            """;
+
+    private final Driver driver;
+
+    /** For the CDI client proxy only. */
+    protected Neo4jSignalRepository() {
+        this(null);
+    }
+
+    @Inject
+    public Neo4jSignalRepository(Driver driver) {
+        this.driver = driver;
+    }
+
+    @Override
+    public List<WriteOutcome> saveAll(List<Signal> signals) {
+        if (signals.isEmpty()) {
+            return List.of();
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(signals.size());
+        for (int i = 0; i < signals.size(); i++) {
+            rows.add(row(i, signals.get(i)));
+        }
+        // Same lock order in every transaction (tenant by tenant) so concurrent groups do not deadlock;
+        // the sort is stable, so duplicates inside one tenant keep their order.
+        rows.sort(Comparator.comparing(r -> (String) r.get("tenantId")));
+        List<Record> records;
+        try (var session = driver.session(SessionConfig.defaultConfig())) {
+            records = session.executeWrite(tx -> tx.run(UPSERT, Map.of("rows", rows)).list());
+        }
+        WriteOutcome[] outcomes = new WriteOutcome[signals.size()];
+        for (Record r : records) {
+            String provenanceId = r.get("provenanceId").asString();
+            outcomes[r.get("index").asInt()] = r.get("created").asBoolean()
+                    ? WriteOutcome.accepted(provenanceId) : WriteOutcome.duplicate(provenanceId);
+        }
+        return Arrays.asList(outcomes);
+    }
+
+    @Override
+    public WindowTotals windowTotals(TenantId tenant, Instant from) {
+        try (var session = driver.session(SessionConfig.defaultConfig())) {
+            Record r = session.executeRead(tx -> tx.run(WINDOW_TOTALS,
+                    Values.parameters("tenantId", tenant.value(), "from", utc(from))).single());
+            return new WindowTotals(r.get("weightedValueSum").asDouble(), r.get("weightSum").asDouble(),
+                    r.get("count").asLong());
+        }
+    }
+
+    private static Map<String, Object> row(int index, Signal s) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("index", index);
+        row.put("tenantId", s.tenant().value());
+        row.put("source", s.identity().source());
+        row.put("signalId", s.identity().signalId());
+        row.put("ts", utc(s.ts()));
+        row.put("type", s.type());
+        row.put("value", s.value());
+        row.put("weight", s.weight());
+        row.put("provenanceId", s.provenance().provenanceId());
+        row.put("requestHash", s.provenance().requestHash());
+        row.put("channel", s.provenance().channel());
+        row.put("purpose", s.provenance().tags().purpose());
+        row.put("retention", s.provenance().tags().retention());
+        row.put("license", s.provenance().tags().license());
+        row.put("residency", s.provenance().tags().residency());
+        return row;
+    }
+
+    /** Timestamps are stored as UTC datetimes so equal instants compare equal in the identity. */
+    static ZonedDateTime utc(Instant instant) {
+        return instant.atZone(ZoneOffset.UTC);
+    }
+}

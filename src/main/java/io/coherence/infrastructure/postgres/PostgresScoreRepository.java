@@ -1,0 +1,86 @@
+package io.coherence.infrastructure.postgres;
+
+import io.coherence.domain.score.CoherenceScore;
+import io.coherence.domain.score.ScoreRepository;
+import io.coherence.domain.score.ScoreStatus;
+import io.coherence.domain.tenant.TenantId;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** The {@code coherence_scores} read model. */
+@ApplicationScoped
+public class PostgresScoreRepository implements ScoreRepository {
+
+    /** The seed's UPSERT; the status is decided by the domain (it adds UNKNOWN for empty windows). */
+    static final String UPSERT = """
+            INSERT INTO coherence_scores (tenant_id, score, status, updated_at)
+            VALUES (?, ?, ?, ?)
+            ON CONFLICT (tenant_id) DO UPDATE
+              SET score = EXCLUDED.score, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+            """;
+
+    static final String FIND = "SELECT score, status, updated_at FROM coherence_scores WHERE tenant_id = ?";
+
+    static final String SCORED_BEFORE =
+            "SELECT tenant_id FROM coherence_scores WHERE updated_at < ? ORDER BY updated_at LIMIT ?";
+
+    @Resource(lookup = "jdbc/coherence")
+    DataSource dataSource;
+
+    @Override
+    public void upsert(CoherenceScore score) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            ps.setString(1, score.tenant().value());
+            ps.setBigDecimal(2, BigDecimal.valueOf(score.score()));
+            ps.setString(3, score.status().name());
+            ps.setTimestamp(4, Timestamp.from(score.updatedAt()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("upserting the score failed", e);
+        }
+    }
+
+    @Override
+    public Optional<CoherenceScore> find(TenantId tenant) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND)) {
+            ps.setString(1, tenant.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new CoherenceScore(tenant, rs.getBigDecimal(1).doubleValue(),
+                        ScoreStatus.valueOf(rs.getString(2)), rs.getTimestamp(3).toInstant()));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the score failed", e);
+        }
+    }
+
+    @Override
+    public List<TenantId> scoredBefore(Instant cutoff, int limit) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SCORED_BEFORE)) {
+            ps.setTimestamp(1, Timestamp.from(cutoff));
+            ps.setInt(2, limit);
+            List<TenantId> tenants = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tenants.add(TenantId.of(rs.getString(1)));
+                }
+            }
+            return tenants;
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing stale scores failed", e);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Redis adapters: the JCache (Redisson) score cache.
+ */
+package io.coherence.infrastructure.redis;

@@ -1,0 +1,62 @@
+package io.coherence.interfaces.graphql;
+
+import io.coherence.application.CoherenceException;
+import io.coherence.application.ingest.IngestService;
+import io.coherence.application.query.ScoreQueryService;
+import io.coherence.application.security.CallerContext;
+import io.coherence.application.security.PolicyEnforcer;
+import io.coherence.domain.policy.Caller;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Id;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.Name;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+
+/** The seed SDL's query and mutation; each a thin call into the application layer. */
+@GraphQLApi
+@RequestScoped
+public class CoherenceGraphQLApi {
+
+    @Inject
+    ScoreQueryService scores;
+
+    @Inject
+    IngestService ingest;
+
+    @Inject
+    CallerContext callers;
+
+    @Inject
+    PolicyEnforcer enforcer;
+
+    @Inject
+    GraphQLErrorCodes errorCodes;
+
+    @Query("tenantCoherence")
+    @Description("Aggregate coherence score of a tenant (weighted mean of its signals over the last 24 h).")
+    public @NonNull CoherenceScoreView tenantCoherence(@Name("tenantId") @Id @NonNull String tenantId) {
+        try {
+            Caller caller = enforcer.authenticated(callers.current());
+            return CoherenceScoreView.of(scores.tenantCoherence(caller, tenantId));
+        } catch (CoherenceException e) {
+            throw errorCodes.register(e);
+        }
+    }
+
+    @Mutation("publishCoherenceSignal")
+    @Description("Publishes one signal; true once it is durably stored (also when it was a duplicate).")
+    public boolean publishCoherenceSignal(@Name("input") @NonNull PublishCoherenceSignalInput input) {
+        try {
+            Caller caller = enforcer.authenticated(callers.current());
+            ingest.ingest(caller, List.of(input.toSubmission()), false, "graphql");
+            return true;
+        } catch (CoherenceException e) {
+            throw errorCodes.register(e);
+        }
+    }
+}

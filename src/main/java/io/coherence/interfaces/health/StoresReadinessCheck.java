@@ -1,0 +1,35 @@
+package io.coherence.interfaces.health;
+
+import io.coherence.application.StoreProbe;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready when Neo4j and PostgreSQL answer; each store's state is in the response data. The cache
+ * is reported but never makes the service unready: reads fall back to PostgreSQL without it.
+ */
+@Readiness
+@ApplicationScoped
+public class StoresReadinessCheck implements HealthCheck {
+
+    @Inject
+    Instance<StoreProbe> probes;
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("stores").up();
+        for (StoreProbe probe : probes) {
+            String state = probe.state();
+            response.withData(probe.name(), state);
+            if ("DOWN".equals(state) && !"redis".equals(probe.name())) {
+                response.down();
+            }
+        }
+        return response.build();
+    }
+}

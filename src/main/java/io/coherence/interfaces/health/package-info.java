@@ -1,0 +1,4 @@
+/**
+ * MicroProfile Health readiness and liveness checks, one per store.
+ */
+package io.coherence.interfaces.health;

@@ -1,0 +1,37 @@
+package io.coherence.interfaces.rest;
+
+import io.coherence.application.CoherenceException;
+import io.coherence.application.ErrorCode;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/** Maps each error code to its HTTP status, once, for every resource. */
+@Provider
+public class CoherenceExceptionMapper implements ExceptionMapper<CoherenceException> {
+
+    @Override
+    public Response toResponse(CoherenceException e) {
+        Response.ResponseBuilder response = Response.status(status(e.code()))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(ErrorBody.of(e.code().name(), e.getMessage(), e.violations()));
+        if (e.code() == ErrorCode.UNAUTHENTICATED) {
+            response.header("WWW-Authenticate", "Bearer realm=\"coherence\"");
+        }
+        return response.build();
+    }
+
+    static int status(ErrorCode code) {
+        return switch (code) {
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case BAD_USER_INPUT, MALFORMED_JSON, EMPTY_BATCH -> 400;
+            case NOT_FOUND -> 404;
+            case BATCH_TOO_LARGE, PAYLOAD_TOO_LARGE -> 413;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case STORE_UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+        };
+    }
+}

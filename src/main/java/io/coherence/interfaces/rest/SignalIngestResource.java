@@ -1,0 +1,47 @@
+package io.coherence.interfaces.rest;
+
+import io.coherence.application.ingest.IngestReceipt;
+import io.coherence.application.ingest.IngestService;
+import io.coherence.application.ingest.SignalJson;
+import io.coherence.application.security.CallerContext;
+import io.coherence.application.security.PolicyEnforcer;
+import io.coherence.domain.policy.Caller;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+
+/**
+ * Push ingest: {@code POST /v1/coherence/signals} with one signal object or an array. Answers 202
+ * with one {signalId, provenanceId, status} per item once the signals are durably committed.
+ */
+@Path("/coherence/signals")
+@RequestScoped
+public class SignalIngestResource {
+
+    @Inject
+    IngestService ingest;
+
+    @Inject
+    CallerContext callers;
+
+    @Inject
+    PolicyEnforcer enforcer;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response publish(@HeaderParam("Content-Length") String contentLength, InputStream body) {
+        Caller caller = enforcer.authenticated(callers.current());
+        String json = BoundedBody.read(body, contentLength, ingest.settings().maxBodyBytes());
+        SignalJson.Parsed parsed = SignalJson.parse(json);
+        IngestReceipt receipt = ingest.ingest(caller, parsed.items(), parsed.batch(), "http");
+        return Response.accepted(IngestResponse.of(receipt)).build();
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Persistent EJB timers; each timeout is one application call.
+ */
+package io.coherence.interfaces.schedule;

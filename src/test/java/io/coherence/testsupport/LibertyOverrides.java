@@ -1,0 +1,45 @@
+package io.coherence.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Points a Liberty server at a stack by writing {@code configDropins/overrides/stack.xml}: one
+ * {@code <variable>} per setting (server.xml variables are MicroProfile Config sources too).
+ */
+public final class LibertyOverrides {
+
+    private LibertyOverrides() {
+    }
+
+    public static Path write(Path serverDir, Map<String, String> variables, String... extraFeatures) {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<server>\n");
+        if (extraFeatures.length > 0) {
+            xml.append("    <featureManager>\n");
+            for (String feature : extraFeatures) {
+                xml.append("        <feature>").append(feature).append("</feature>\n");
+            }
+            xml.append("    </featureManager>\n");
+        }
+        variables.forEach((name, value) -> xml.append("    <variable name=\"").append(escape(name))
+                .append("\" value=\"").append(escape(value)).append("\"/>\n"));
+        xml.append("</server>\n");
+        Path file = serverDir.resolve("configDropins/overrides/stack.xml");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, xml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /** Attribute-safe, keeping newlines (a PEM key) as character references. */
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\r", "").replace("\n", "&#10;");
+    }
+}

@@ -1,0 +1,25 @@
+package io.coherence.testsupport;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The settings a Liberty server needs to run against a stack of embedded engines and dev keys. */
+public final class StackSettings {
+
+    /** Same as the defaults in liberty-config/includes/security.xml. */
+    public static final String ISSUER = "coherence-devstack";
+    public static final String AUDIENCE = "coherence";
+
+    private StackSettings() {
+    }
+
+    public static Map<String, String> of(EmbeddedEngines engines, DevKeys keys, int httpPort, int httpsPort) {
+        Map<String, String> settings = new LinkedHashMap<>(engines.environment());
+        settings.put("JWT_PUBLIC_KEY", keys.publicKeyPem());
+        settings.put("JWT_ISSUER", ISSUER);
+        settings.put("JWT_AUDIENCE", AUDIENCE);
+        settings.put("HTTP_PORT", Integer.toString(httpPort));
+        settings.put("HTTPS_PORT", Integer.toString(httpsPort));
+        return settings;
+    }
+}
