@@ -1,7 +1,5 @@
 package io.coherence.infrastructure.migrations;
 
-import ac.simons.neo4j.migrations.core.Migrations;
-import ac.simons.neo4j.migrations.core.MigrationsConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;
@@ -11,7 +9,6 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.neo4j.driver.Driver;
 
 /**
@@ -35,22 +32,8 @@ public class SchemaMigrations {
 
     @PostConstruct
     void migrate() {
-        var postgres = Flyway.configure(getClass().getClassLoader())
-                .dataSource(dataSource)
-                .locations("classpath:db-migrations/postgres")
-                .callbackLocations("classpath:db-migrations/postgres")
-                // Liberty creates its timer tables in the same schema before this runs.
-                .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
-        LOG.info(() -> "PostgreSQL schema at version " + postgres.targetSchemaVersion
-                + " (" + postgres.migrationsExecuted + " migrations applied now)");
-
-        var neo4j = new Migrations(MigrationsConfig.builder()
-                .withLocationsToScan("classpath:db-migrations/neo4j")
-                .withAutocrlf(true)
-                .build(), driver);
-        neo4j.apply().ifPresent(v -> LOG.info(() -> "Neo4j schema at version " + v.getValue()));
+        String postgres = Migrator.migratePostgres(dataSource, getClass().getClassLoader());
+        LOG.info(() -> "PostgreSQL schema at version " + postgres);
+        Migrator.migrateNeo4j(driver).ifPresent(v -> LOG.info(() -> "Neo4j schema at version " + v));
     }
 }

@@ -39,7 +39,8 @@ public class CoherenceGraphQLApi {
 
     @Query("tenantCoherence")
     @Description("Aggregate coherence score of a tenant (weighted mean of its signals over the last 24 h).")
-    public @NonNull CoherenceScoreView tenantCoherence(@Name("tenantId") @Id @NonNull String tenantId) {
+    public @NonNull CoherenceScoreView tenantCoherence(@Name("tenantId") @Id @NonNull String tenantId)
+            throws GraphQLRefusal {
         try {
             Caller caller = enforcer.authenticated(callers.current());
             return CoherenceScoreView.of(scores.tenantCoherence(caller, tenantId));
@@ -50,7 +51,8 @@ public class CoherenceGraphQLApi {
 
     @Mutation("publishCoherenceSignal")
     @Description("Publishes one signal; true once it is durably stored (also when it was a duplicate).")
-    public boolean publishCoherenceSignal(@Name("input") @NonNull PublishCoherenceSignalInput input) {
+    public boolean publishCoherenceSignal(@Name("input") @NonNull PublishCoherenceSignalInput input)
+            throws GraphQLRefusal {
         try {
             Caller caller = enforcer.authenticated(callers.current());
             ingest.ingest(caller, List.of(input.toSubmission()), false, "graphql");

@@ -20,9 +20,9 @@ public class GraphQLErrorCodes {
 
     private final Map<String, Refusal> byMessage = new ConcurrentHashMap<>();
 
-    CoherenceException register(CoherenceException e) {
+    GraphQLRefusal register(CoherenceException e) {
         byMessage.put(e.getMessage(), new Refusal(e.code().name(), e.violations()));
-        return e;
+        return new GraphQLRefusal(e.getMessage());
     }
 
     Optional<Refusal> find(String message) {

@@ -1,0 +1,40 @@
+package io.coherence.infrastructure.migrations;
+
+import ac.simons.neo4j.migrations.core.Migrations;
+import ac.simons.neo4j.migrations.core.MigrationsConfig;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.neo4j.driver.Driver;
+
+/** Applies the versioned migrations of {@code db-migrations/} to PostgreSQL and Neo4j. */
+public final class Migrator {
+
+    static final String POSTGRES_LOCATION = "classpath:db-migrations/postgres";
+    static final String NEO4J_LOCATION = "classpath:db-migrations/neo4j";
+
+    private Migrator() {
+    }
+
+    /** Returns the schema version PostgreSQL is at afterwards. */
+    public static String migratePostgres(DataSource dataSource, ClassLoader loader) {
+        return Flyway.configure(loader)
+                .dataSource(dataSource)
+                .locations(POSTGRES_LOCATION)
+                .callbackLocations(POSTGRES_LOCATION)
+                // Liberty creates its timer tables in the same schema before this runs.
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate()
+                .targetSchemaVersion;
+    }
+
+    /** Returns the schema version Neo4j is at afterwards. */
+    public static Optional<String> migrateNeo4j(Driver driver) {
+        return new Migrations(MigrationsConfig.builder()
+                .withLocationsToScan(NEO4J_LOCATION)
+                .withAutocrlf(true)
+                .build(), driver).apply().map(v -> v.getValue());
+    }
+}

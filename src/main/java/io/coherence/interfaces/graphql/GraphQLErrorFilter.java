@@ -1,0 +1,238 @@
+package io.coherence.interfaces.graphql;
+
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Gives every GraphQL error one shape: {@code extensions.code} (UNAUTHENTICATED, FORBIDDEN,
+ * BAD_USER_INPUT, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, INTERNAL) plus
+ * {@code extensions.violations} for refused input, and nothing internal: no exception class
+ * names, no stack traces, also when the GraphQL runtime itself fails.
+ */
+@WebFilter(urlPatterns = "/graphql")
+public class GraphQLErrorFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(GraphQLErrorFilter.class.getName());
+
+    @Inject
+    transient GraphQLErrorCodes refusals;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        BufferedResponse buffered = new BufferedResponse(response);
+        try {
+            chain.doFilter(request, buffered);
+        } catch (IOException | ServletException | RuntimeException | LinkageError e) {
+            if (isRuntimeValidationDefect(e)) {
+                write(response, HttpServletResponse.SC_OK, errorDocument(
+                        "the operation does not match the schema: check field and argument names and variable types",
+                        "GRAPHQL_VALIDATION_FAILED"));
+                return;
+            }
+            String incident = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "GraphQL request failed, incident " + incident, e);
+            write(response, HttpServletResponse.SC_OK, errorDocument("internal error, incident " + incident, "INTERNAL"));
+            return;
+        }
+        byte[] body = buffered.body();
+        String contentType = buffered.getContentType();
+        if (contentType == null || !contentType.startsWith("application/json") || body.length == 0) {
+            response.getOutputStream().write(body);
+            return;
+        }
+        write(response, buffered.status(), rewrite(new String(body, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Open Liberty 26.0.0.3's SmallRye GraphQL fails with NoSuchMethodError while formatting any
+     * graphql-java validation error (unknown field or argument, wrong variable type); the request
+     * was refused before execution, so it is answered as the validation failure it is.
+     */
+    private static boolean isRuntimeValidationDefect(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof NoSuchMethodError && String.valueOf(t.getMessage()).contains("getValidationErrorType")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private String rewrite(String json) {
+        JsonObject document;
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            document = reader.readObject();
+        } catch (JsonException e) {
+            return json;
+        }
+        if (!document.containsKey("errors")) {
+            return json;
+        }
+        JsonArrayBuilder errors = Json.createArrayBuilder();
+        for (JsonValue value : document.getJsonArray("errors")) {
+            errors.add(rewriteError(value.asJsonObject()));
+        }
+        return Json.createObjectBuilder(document).add("errors", errors).build().toString();
+    }
+
+    private JsonObject rewriteError(JsonObject error) {
+        String message = error.getString("message", "");
+        JsonObjectBuilder extensions = Json.createObjectBuilder();
+        JsonObjectBuilder rewritten = Json.createObjectBuilder(error).remove("extensions");
+        var refusal = refusals.find(message);
+        if (refusal.isPresent()) {
+            extensions.add("code", refusal.get().code());
+            if (!refusal.get().violations().isEmpty()) {
+                JsonArrayBuilder violations = Json.createArrayBuilder();
+                refusal.get().violations().forEach(v -> violations.add(Json.createObjectBuilder()
+                        .add("field", v.field() == null ? "" : "input." + v.field())
+                        .add("code", v.code()).add("message", v.message())));
+                extensions.add("violations", violations);
+            }
+        } else if (message.startsWith("Invalid syntax")) {
+            extensions.add("code", "GRAPHQL_PARSE_FAILED");
+        } else if (message.startsWith("Validation error")) {
+            extensions.add("code", "GRAPHQL_VALIDATION_FAILED");
+        } else if (message.startsWith("Variable ") || message.startsWith("Argument ")) {
+            extensions.add("code", "BAD_USER_INPUT");
+        } else {
+            extensions.add("code", "INTERNAL");
+            rewritten.add("message", "internal error");
+        }
+        return rewritten.add("extensions", extensions).build();
+    }
+
+    private static String errorDocument(String message, String code) {
+        return Json.createObjectBuilder()
+                .add("errors", Json.createArrayBuilder(List.of(Json.createObjectBuilder()
+                        .add("message", message)
+                        .add("extensions", Json.createObjectBuilder().add("code", code)).build())))
+                .addNull("data").build().toString();
+    }
+
+    private static void write(HttpServletResponse response, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/json;charset=UTF-8");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    /** Holds the downstream response so it can be rewritten before anything reaches the client. */
+    private static final class BufferedResponse extends HttpServletResponseWrapper {
+
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private int status = SC_OK;
+        private PrintWriter writer;
+        private final ServletOutputStream stream = new ServletOutputStream() {
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setWriteListener(WriteListener listener) {
+                throw new UnsupportedOperationException("blocking writes only");
+            }
+
+            @Override
+            public void write(int b) {
+                buffer.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                buffer.write(b, off, len);
+            }
+        };
+
+        BufferedResponse(HttpServletResponse response) {
+            super(response);
+        }
+
+        @Override
+        public void setStatus(int sc) {
+            status = sc;
+            super.setStatus(sc);
+        }
+
+        @Override
+        public void sendError(int sc, String msg) {
+            status = sc;
+        }
+
+        @Override
+        public void sendError(int sc) {
+            status = sc;
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() {
+            return stream;
+        }
+
+        @Override
+        public PrintWriter getWriter() {
+            if (writer == null) {
+                writer = new PrintWriter(new java.io.OutputStreamWriter(buffer, StandardCharsets.UTF_8), false);
+            }
+            return writer;
+        }
+
+        @Override
+        public void setContentLength(int len) {
+            // the rewritten body has its own length
+        }
+
+        @Override
+        public void setContentLengthLong(long len) {
+            // the rewritten body has its own length
+        }
+
+        @Override
+        public void flushBuffer() {
+            if (writer != null) {
+                writer.flush();
+            }
+        }
+
+        int status() {
+            return status;
+        }
+
+        byte[] body() {
+            if (writer != null) {
+                writer.flush();
+            }
+            return buffer.toByteArray();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.coherence.testsupport;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Values;
+
+/**
+ * The outside view of the Liberty test server: HTTP ingest and GraphQL calls with tokens signed by
+ * the stack's dev key, and a look into Neo4j to prove what was (not) written.
+ */
+public final class CoherenceClient {
+
+    public static final List<String> READ_WRITE = List.of("coherence:read", "coherence:write");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI base;
+    private final DevKeys keys;
+    private final TokenMinter minter;
+    private final Driver neo4j;
+
+    private CoherenceClient(URI base, DevKeys keys, Driver neo4j) {
+        this.base = base;
+        this.keys = keys;
+        this.minter = new TokenMinter(keys.privateKey(), StackSettings.ISSUER, StackSettings.AUDIENCE);
+        this.neo4j = neo4j;
+    }
+
+    /** For tests running next to the Liberty test server that LibertyStackListener configured. */
+    public static CoherenceClient forTestServer() {
+        EmbeddedEngines engines = EmbeddedEngines.shared();
+        return new CoherenceClient(URI.create("http://localhost:" + System.getProperty(LibertyStackListener.HTTP_PORT)),
+                DevKeys.loadOrCreate(Path.of(System.getProperty(LibertyStackListener.KEYS_DIR))),
+                GraphDatabase.driver(engines.neo4jUri(), AuthTokens.basic(engines.neo4jUser(), engines.neo4jPassword())));
+    }
+
+    public DevKeys keys() {
+        return keys;
+    }
+
+    public String token(String tenant, List<String> scopes) {
+        return minter.mint(tenant, scopes, Duration.ofMinutes(10));
+    }
+
+    public HttpResponse<String> ingest(String body, String token) {
+        return ingest(body, token, "application/json");
+    }
+
+    public HttpResponse<String> ingest(String body, String token, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/v1/coherence/signals"))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
+    /** Posts a GraphQL document (a file under src/test/resources/graphql) with variables. */
+    public JsonObject graphql(String documentFile, Map<String, Object> variables, String token) {
+        HttpResponse<String> response = graphqlRaw(documentFile, variables, token);
+        return json(response.body());
+    }
+
+    public HttpResponse<String> graphqlRaw(String documentFile, Map<String, Object> variables, String token) {
+        String body = Json.createObjectBuilder()
+                .add("query", document(documentFile))
+                .add("variables", Json.createObjectBuilder(variables))
+                .build().toString();
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/graphql"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
+    }
+
+    /** Calls until the answer satisfies the condition or the deadline passes; returns the last answer. */
+    public JsonObject awaitGraphql(String documentFile, Map<String, Object> variables, String token,
+                                   Predicate<JsonObject> until, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonObject last = graphql(documentFile, variables, token);
+        while (!until.test(last) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            last = graphql(documentFile, variables, token);
+        }
+        return last;
+    }
+
+    public long signalCount(String tenant) {
+        try (var session = neo4j.session()) {
+            return session.run("MATCH (s:Signal {tenant_id: $t}) RETURN count(s) AS n", Values.parameters("t", tenant))
+                    .single().get("n").asLong();
+        }
+    }
+
+    public static JsonObject json(String body) {
+        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+            return reader.readObject();
+        }
+    }
+
+    private static String document(String file) {
+        try (InputStream in = CoherenceClient.class.getResourceAsStream("/graphql/" + file)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no GraphQL document " + file);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

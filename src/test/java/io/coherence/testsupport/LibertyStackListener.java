@@ -1,0 +1,62 @@
+package io.coherence.testsupport;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+
+/**
+ * Before any test runs, and only when the plan holds Arquillian tests: starts the embedded
+ * engines, points the Liberty test server at them (configDropins) on a free port, and publishes
+ * that port and the dev keys' location as system properties for arquillian.xml and the tests.
+ */
+public class LibertyStackListener implements TestExecutionListener {
+
+    public static final String HTTP_PORT = "coherence.it.httpPort";
+    public static final String KEYS_DIR = "coherence.it.keysDir";
+
+    @Override
+    public void testPlanExecutionStarted(TestPlan plan) {
+        if (!hasArquillianTests(plan) || System.getProperty(HTTP_PORT) != null) {
+            return;
+        }
+        Path wlp = Path.of(required("coherence.it.wlpHome"));
+        Path serverDir = wlp.resolve("usr/servers").resolve(required("coherence.it.serverName"));
+        Path work = Path.of(required("coherence.it.workDir"));
+        EmbeddedEngines engines = EmbeddedEngines.shared();
+        DevKeys keys = DevKeys.loadOrCreate(work.resolve("keys"));
+        int httpPort = EmbeddedEngines.freePort();
+        LibertyOverrides.write(serverDir, StackSettings.of(engines, keys, httpPort, EmbeddedEngines.freePort()),
+                "localConnector-1.0");
+        System.setProperty(HTTP_PORT, Integer.toString(httpPort));
+        System.setProperty(KEYS_DIR, work.resolve("keys").toString());
+    }
+
+    private static boolean hasArquillianTests(TestPlan plan) {
+        for (TestIdentifier root : plan.getRoots()) {
+            for (TestIdentifier id : plan.getDescendants(root)) {
+                Optional<TestSource> source = id.getSource();
+                if (source.isPresent() && source.get() instanceof ClassSource cs && AnnotationSupport
+                        .findRepeatableAnnotations(cs.getJavaClass(), ExtendWith.class).stream()
+                        .anyMatch(e -> java.util.Arrays.asList(e.value()).contains(ArquillianExtension.class))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("system property " + property + " is not set (failsafe sets it)");
+        }
+        return value;
+    }
+}
