@@ -45,7 +45,7 @@ public final class DevStack {
         System.out.println("[devstack] starting PostgreSQL, Neo4j and Redis ...");
         EmbeddedEngines engines = EmbeddedEngines.start(work.resolve("engines"));
         Path serverDir = wlp.resolve("usr/servers").resolve(serverName);
-        LibertyOverrides.write(serverDir, StackSettings.of(engines, keys, httpPort, httpsPort));
+        Path overrides = LibertyOverrides.write(serverDir, StackSettings.of(engines, keys, httpPort, httpsPort));
 
         System.out.println("[devstack] starting Open Liberty on port " + httpPort + " ...");
         Path console = work.resolve("liberty-console.log");
@@ -54,6 +54,8 @@ public final class DevStack {
             System.out.println("[devstack] stopping Liberty and the engines ...");
             liberty.close();
             engines.close();
+            // Without the embedded engines these settings are wrong; a later liberty:run must not inherit them.
+            overrides.toFile().delete();
         }, "devstack-shutdown"));
 
         String base = "http://localhost:" + httpPort;

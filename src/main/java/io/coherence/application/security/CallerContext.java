@@ -3,6 +3,9 @@ package io.coherence.application.security;
 import io.coherence.domain.policy.Caller;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonString;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -12,32 +15,36 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * The caller of the current request, from the JWT that MicroProfile JWT already verified
  * (signature, issuer, audience, expiry). Claims: {@code tenant} (string) and {@code scope}
- * (space-separated).
+ * (space-separated). A request without a valid token has no caller.
  */
 @RequestScoped
 public class CallerContext {
 
     @Inject
-    JsonWebToken token;
+    HttpServletRequest request;
 
     public Optional<Caller> current() {
-        if (token == null || token.getRawToken() == null) {
+        // The principal rather than an injected JsonWebToken: injecting one into an anonymous
+        // request makes Liberty log an error for every such request.
+        Principal principal = request.getUserPrincipal();
+        if (!(principal instanceof JsonWebToken token) || token.getRawToken() == null) {
             return Optional.empty();
         }
-        return Optional.of(new Caller(token.getSubject(), Optional.ofNullable(stringClaim("tenant")), scopes()));
+        return Optional.of(new Caller(token.getSubject(), Optional.ofNullable(stringClaim(token, "tenant")),
+                scopes(token)));
     }
 
-    private Set<String> scopes() {
-        String scope = stringClaim("scope");
+    private static Set<String> scopes(JsonWebToken token) {
+        String scope = stringClaim(token, "scope");
         if (scope == null || scope.isBlank()) {
             return Set.of();
         }
         return Arrays.stream(scope.trim().split("\\s+")).collect(Collectors.toUnmodifiableSet());
     }
 
-    private String stringClaim(String name) {
+    private static String stringClaim(JsonWebToken token, String name) {
         Object value = token.getClaim(name);
-        if (value instanceof jakarta.json.JsonString json) {
+        if (value instanceof JsonString json) {
             return json.getString();
         }
         return value instanceof String s ? s : null;

@@ -7,7 +7,11 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.neo4j.driver.Driver;
 
-/** Applies the versioned migrations of {@code db-migrations/} to PostgreSQL and Neo4j. */
+/**
+ * Applies the versioned migrations of {@code db-migrations/} to PostgreSQL and Neo4j. Inside
+ * Liberty, Flyway finds a classpath folder only through an empty {@code flyway.location} marker in
+ * it; Flyway always scans {@code db/callback}, hence the marker there too.
+ */
 public final class Migrator {
 
     static final String POSTGRES_LOCATION = "classpath:db-migrations/postgres";
@@ -21,7 +25,6 @@ public final class Migrator {
         return Flyway.configure(loader)
                 .dataSource(dataSource)
                 .locations(POSTGRES_LOCATION)
-                .callbackLocations(POSTGRES_LOCATION)
                 // Liberty creates its timer tables in the same schema before this runs.
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
