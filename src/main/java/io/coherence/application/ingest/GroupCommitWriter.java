@@ -52,6 +52,9 @@ public class GroupCommitWriter implements AutoCloseable {
 
     /** Writes the signals and returns once they are committed, with one outcome per signal. */
     public List<WriteOutcome> write(List<Signal> signals) {
+        if (!running) {
+            throw unavailable(null);
+        }
         PendingWrite pending = new PendingWrite(List.copyOf(signals), new CompletableFuture<>());
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         try {
@@ -79,48 +82,49 @@ public class GroupCommitWriter implements AutoCloseable {
     }
 
     private void run() {
+        PendingWrite carried = null;
         while (running) {
             try {
-                List<PendingWrite> group = nextGroup();
-                if (!group.isEmpty()) {
-                    flush(group);
+                PendingWrite first = carried != null ? carried : queue.poll(200, TimeUnit.MILLISECONDS);
+                carried = null;
+                if (first == null) {
+                    continue;
                 }
+                List<PendingWrite> group = new ArrayList<>();
+                group.add(first);
+                carried = fill(group, first.signals().size());
+                flush(group);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "signal writer loop failed", e);
             }
         }
+        if (carried != null) {
+            carried.result().completeExceptionally(unavailable(null));
+        }
     }
 
-    /** Takes the first waiting request, then whatever else arrives within the linger time. */
-    private List<PendingWrite> nextGroup() throws InterruptedException {
-        PendingWrite first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-            return List.of();
-        }
-        List<PendingWrite> group = new ArrayList<>();
-        group.add(first);
-        int size = first.signals().size();
+    /**
+     * Adds requests that arrive within the linger time while the group has room. Returns the
+     * request that was taken but did not fit: it opens this writer's next group.
+     */
+    private PendingWrite fill(List<PendingWrite> group, int size) throws InterruptedException {
         long deadline = System.nanoTime() + settings.linger().toNanos();
         while (size < settings.maxSignals()) {
-            PendingWrite next = queue.peek();
+            long wait = deadline - System.nanoTime();
+            PendingWrite next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
             if (next == null) {
-                long wait = deadline - System.nanoTime();
-                next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
-                if (next == null) {
-                    break;
-                }
-            } else if (size + next.signals().size() > settings.maxSignals()) {
-                break;
-            } else {
-                queue.poll();
+                return null;
+            }
+            if (size + next.signals().size() > settings.maxSignals()) {
+                return next;
             }
             group.add(next);
             size += next.signals().size();
         }
-        return group;
+        return null;
     }
 
     private void flush(List<PendingWrite> group) {

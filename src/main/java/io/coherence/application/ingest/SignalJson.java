@@ -7,10 +7,10 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +26,8 @@ public final class SignalJson {
 
     static final Set<String> FIELDS = Set.of("tenantId", "type", "value", "weight", "source", "ts", "signalId");
 
-    private static final JsonReaderFactory READERS =
-            Json.createReaderFactory(Map.of("org.eclipse.parsson.rejectDuplicateKeys", true));
+    private static final JsonParserFactory PARSERS =
+            Json.createParserFactory(Map.of("org.eclipse.parsson.rejectDuplicateKeys", true));
 
     private SignalJson() {
     }
@@ -61,12 +61,25 @@ public final class SignalJson {
         return new Parsed(submissions, batch);
     }
 
+    /** Exactly one JSON value: anything after it (a second object, garbage) is malformed too. */
     private static JsonValue read(String body) {
-        try (JsonReader reader = READERS.createReader(new StringReader(body))) {
-            return reader.readValue();
-        } catch (JsonException | IllegalStateException e) {
-            throw new CoherenceException(ErrorCode.MALFORMED_JSON, "the body is not well-formed JSON");
+        try (JsonParser parser = PARSERS.createParser(new StringReader(body))) {
+            if (!parser.hasNext()) {
+                throw malformed();
+            }
+            parser.next();
+            JsonValue value = parser.getValue();
+            if (parser.hasNext()) {
+                throw malformed();
+            }
+            return value;
+        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+            throw malformed();
         }
+    }
+
+    private static CoherenceException malformed() {
+        return new CoherenceException(ErrorCode.MALFORMED_JSON, "the body is not one well-formed JSON value");
     }
 
     /** Reads one item, collecting a violation per bad field instead of stopping at the first. */

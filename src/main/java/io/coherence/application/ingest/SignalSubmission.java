@@ -16,16 +16,23 @@ public final class SignalSubmission {
 
     /** No control, format (e.g. bidi overrides, zero-width) or unpaired surrogate characters. */
     static final String PRINTABLE = "[^\\p{Cc}\\p{Cf}\\p{Cs}\\p{Zl}\\p{Zp}]*";
+    /**
+     * No leading or trailing (Unicode) whitespace. All-ASCII-blank values are left to
+     * {@code @NotBlank}, so they report REQUIRED rather than twice.
+     */
+    static final String TRIMMED = "(?U)\\S(.*\\S)?|[ \\t\\n\\r\\f\\x0B]*";
     static final int MAX_TEXT = 128;
 
     @NotBlank(message = "REQUIRED")
     @Size(max = MAX_TEXT, message = "TOO_LONG")
     @Pattern(regexp = PRINTABLE, message = "NOT_PRINTABLE")
+    @Pattern(regexp = TRIMMED, message = "NOT_PRINTABLE")
     private final String tenantId;
 
     @NotBlank(message = "REQUIRED")
     @Size(max = MAX_TEXT, message = "TOO_LONG")
     @Pattern(regexp = PRINTABLE, message = "NOT_PRINTABLE")
+    @Pattern(regexp = TRIMMED, message = "NOT_PRINTABLE")
     private final String type;
 
     @NotNull(message = "REQUIRED")
@@ -39,12 +46,13 @@ public final class SignalSubmission {
     @NotBlank(message = "REQUIRED")
     @Size(max = MAX_TEXT, message = "TOO_LONG")
     @Pattern(regexp = PRINTABLE, message = "NOT_PRINTABLE")
+    @Pattern(regexp = TRIMMED, message = "NOT_PRINTABLE")
     private final String source;
 
     private final String ts;
 
     @Size(min = 1, max = MAX_TEXT, message = "TOO_LONG")
-    @Pattern(regexp = "\\S(.*\\S)?", message = "NOT_PRINTABLE")
+    @Pattern(regexp = "(?U)\\S(.*\\S)?", message = "NOT_PRINTABLE")
     @Pattern(regexp = PRINTABLE, message = "NOT_PRINTABLE")
     private final String signalId;
 

@@ -2,6 +2,7 @@ package io.coherence.domain.score;
 
 import io.coherence.domain.tenant.TenantId;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ public final class ScoreCalculator {
 
     public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
     public static final int SCALE = 2;
+    private static final MathContext SIGNIFICANT = new MathContext(12, RoundingMode.HALF_EVEN);
 
     private ScoreCalculator() {
     }
@@ -36,7 +38,11 @@ public final class ScoreCalculator {
         return new CoherenceScore(tenant, score, ScoreStatus.of(score), at);
     }
 
+    /**
+     * Binary floating point leaves an exact half-way mean like 0.495 as 0.49499999999999994; cutting
+     * it to 12 significant digits first (far above the sums' own error) lets half-up see the tie.
+     */
     static double round(double mean) {
-        return BigDecimal.valueOf(mean).setScale(SCALE, RoundingMode.HALF_UP).doubleValue();
+        return new BigDecimal(mean).round(SIGNIFICANT).setScale(SCALE, RoundingMode.HALF_UP).doubleValue();
     }
 }

@@ -22,15 +22,15 @@ public final class Migrator {
 
     /** Returns the schema version PostgreSQL is at afterwards. */
     public static String migratePostgres(DataSource dataSource, ClassLoader loader) {
-        return Flyway.configure(loader)
+        Flyway flyway = Flyway.configure(loader)
                 .dataSource(dataSource)
                 .locations(POSTGRES_LOCATION)
                 // Liberty creates its timer tables in the same schema before this runs.
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
-                .load()
-                .migrate()
-                .targetSchemaVersion;
+                .load();
+        flyway.migrate();
+        return flyway.info().current().getVersion().getVersion();
     }
 
     /** Returns the schema version Neo4j is at afterwards. */

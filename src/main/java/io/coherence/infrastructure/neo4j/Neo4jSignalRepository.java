@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.SessionConfig;
@@ -29,9 +30,11 @@ import org.neo4j.driver.Values;
 public class Neo4jSignalRepository implements SignalRepository {
 
     /**
-     * A new signal gets this row's provenance id; a signal that already existed keeps its own, which
-     * is how each row learns whether it created the node. Accepted signals bump the tenant's version
-     * and mark it pending for the materializer, in the same transaction.
+     * Each row carries a token unique to this call and row; a node the row creates is marked with it
+     * (and unmarked before commit), which is how each row learns whether it created the node, also
+     * when the very same signal is written again or the driver retries the transaction. Accepted
+     * signals bump the tenant's version and mark it pending for the materializer, in the same
+     * transaction.
      */
     static final String UPSERT = """
             UNWIND $rows AS row
@@ -40,11 +43,13 @@ public class Neo4jSignalRepository implements SignalRepository {
               ON CREATE SET s.type = row.type, s.value = row.value, s.weight = row.weight,
                             s.provenance_id = row.provenanceId, s.request_hash = row.requestHash,
                             s.channel = row.channel, s.purpose = row.purpose, s.retention = row.retention,
-                            s.license = row.license, s.residency = row.residency, s.ingested_at = datetime()
-            WITH t, s, row, s.provenance_id = row.provenanceId AS created
+                            s.license = row.license, s.residency = row.residency, s.ingested_at = datetime(),
+                            s.created_by_write = row.writeToken
+            WITH t, s, row, coalesce(s.created_by_write = row.writeToken, false) AS created
             FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
               CREATE (t)-[:EMITS]->(s)
-              SET t.signal_version = coalesce(t.signal_version, 0) + 1, t:ScorePending)
+              SET t.signal_version = coalesce(t.signal_version, 0) + 1, t:ScorePending
+              REMOVE s.created_by_write)
             RETURN row.index AS index, created, s.provenance_id AS provenanceId
             """;
 
@@ -73,8 +78,11 @@ public class Neo4jSignalRepository implements SignalRepository {
             return List.of();
         }
         List<Map<String, Object>> rows = new ArrayList<>(signals.size());
+        String write = UUID.randomUUID().toString();
         for (int i = 0; i < signals.size(); i++) {
-            rows.add(row(i, signals.get(i)));
+            Map<String, Object> row = row(i, signals.get(i));
+            row.put("writeToken", write + ":" + i);
+            rows.add(row);
         }
         // Same lock order in every transaction (tenant by tenant) so concurrent groups do not deadlock;
         // the sort is stable, so duplicates inside one tenant keep their order.

@@ -1,0 +1,99 @@
+package io.coherence;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Keeps the arrows pointing inward: interfaces → application → domain ← infrastructure. */
+class ArchitectureTest {
+
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainCode() {
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages("io.coherence");
+    }
+
+    @Test
+    void theMainCodeWasImported() {
+        assertThat(main).extracting(JavaClass::getPackageName)
+                .contains("io.coherence.domain.score", "io.coherence.application.ingest",
+                        "io.coherence.infrastructure.neo4j", "io.coherence.interfaces.rest");
+        assertThat(main.stream().map(JavaClass::getName)).noneMatch(n -> n.endsWith("Test") || n.endsWith("IT"));
+    }
+
+    @Test
+    void theDomainIsPlainJava() {
+        ArchRule rule = noClasses().that().resideInAPackage("io.coherence.domain..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "jakarta..", "javax.sql..", "org.eclipse.microprofile..", "org.neo4j..", "org.redisson..",
+                        "java.sql..", "org.postgresql..", "org.flywaydb..")
+                .because("the domain depends on nothing but Java");
+        rule.check(main);
+    }
+
+    @Test
+    void theDomainDependsOnNoOuterLayer() {
+        noClasses().that().resideInAPackage("io.coherence.domain..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.coherence.application..", "io.coherence.infrastructure..", "io.coherence.interfaces..")
+                .check(main);
+    }
+
+    @Test
+    void theApplicationReachesAdaptersOnlyThroughPorts() {
+        noClasses().that().resideInAPackage("io.coherence.application..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.coherence.infrastructure..", "io.coherence.interfaces..")
+                .check(main);
+    }
+
+    @Test
+    void infrastructureDoesNotDependOnInterfaces() {
+        noClasses().that().resideInAPackage("io.coherence.infrastructure..")
+                .should().dependOnClassesThat().resideInAPackage("io.coherence.interfaces..")
+                .check(main);
+    }
+
+    /** package-info.java without annotations compiles to nothing, so look at the sources. */
+    @Test
+    void everyPackageHasAPackageInfo() throws IOException {
+        Path root = Path.of(System.getProperty("basedir", ".")).resolve("src/main/java");
+        assertThat(root).isDirectory();
+        Set<Path> packagesWithCode;
+        try (Stream<Path> files = Files.walk(root)) {
+            packagesWithCode = files.filter(p -> p.toString().endsWith(".java"))
+                    .map(Path::getParent).collect(Collectors.toCollection(TreeSet::new));
+        }
+        List<String> missing = packagesWithCode.stream()
+                .filter(dir -> !Files.isRegularFile(dir.resolve("package-info.java")))
+                .map(dir -> root.relativize(dir).toString().replace('/', '.'))
+                .toList();
+
+        assertThat(packagesWithCode).hasSizeGreaterThan(10);
+        assertThat(missing).as("packages without package-info.java").isEmpty();
+        Set<String> compiledPackages = main.stream().map(JavaClass::getPackageName).collect(Collectors.toSet());
+        Set<String> sourcePackages = packagesWithCode.stream()
+                .map(dir -> root.relativize(dir).toString().replace('/', '.')).collect(Collectors.toSet());
+        assertThat(sourcePackages).containsAll(compiledPackages);
+    }
+}

@@ -1,0 +1,261 @@
+package io.coherence.application.ingest;
+
+import io.coherence.application.CoherenceException;
+import io.coherence.application.ErrorCode;
+import io.coherence.application.Violation;
+import io.coherence.application.security.PolicyEnforcer;
+import io.coherence.domain.policy.Caller;
+import io.coherence.domain.policy.TenantScopeRules;
+import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.signal.Signal;
+import io.coherence.domain.signal.SignalIdentity;
+import io.coherence.domain.signal.WriteOutcome;
+import io.coherence.domain.tenant.TenantId;
+import jakarta.validation.Validation;
+import jakarta.validation.ValidatorFactory;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
+
+class IngestServiceTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private static final PolicyTags TAGS = new PolicyTags("benchmarking", "standard-365d", "Restricted-TOS", "US");
+    private static final IngestSettings SETTINGS =
+            new IngestSettings(3, 1024 * 1024, Duration.parse("PT5M"), Duration.parse("P365D"), TAGS);
+    private static final Caller WRITER = new Caller("alice", Optional.of("tenant-a"), Set.of("coherence:write"));
+
+    private static ValidatorFactory validators;
+
+    private FakeSignalRepository repository;
+    private GroupCommitWriter writer;
+    private IngestService service;
+
+    @BeforeAll
+    static void createValidator() {
+        validators = Validation.buildDefaultValidatorFactory();
+    }
+
+    @AfterAll
+    static void closeValidator() {
+        validators.close();
+    }
+
+    @BeforeEach
+    void wire() {
+        repository = new FakeSignalRepository();
+        writer = new GroupCommitWriter(repository, new WriterSettings(100, Duration.ZERO, 1, Duration.ofSeconds(10), 100));
+        IngestMetrics metrics = new IngestMetrics((MetricRegistry) null) {
+            @Override
+            void committed(String channel, List<WriteOutcome> outcomes, long nanos) {
+            }
+
+            @Override
+            void rejected(String channel, int items) {
+            }
+        };
+        service = new IngestService(new SignalValidation(validators.getValidator()),
+                new PolicyEnforcer(new TenantScopeRules()), writer, SETTINGS, metrics, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @AfterEach
+    void closeWriter() {
+        writer.close();
+    }
+
+    private static SignalSubmission item(String tenant, double value) {
+        return new SignalSubmission(tenant, "latency", value, null, "probe-1", null, null);
+    }
+
+    private CoherenceException refused(Caller caller, List<SignalSubmission> items, boolean batch) {
+        CoherenceException e = catchThrowableOfType(CoherenceException.class,
+                () -> service.ingest(caller, items, batch, "http"));
+        assertThat(e).as("the request should be refused").isNotNull();
+        return e;
+    }
+
+    private List<Signal> saved() {
+        return repository.committed().stream().flatMap(List::stream).toList();
+    }
+
+    @Test
+    void anEmptyBatchIsRefused() {
+        assertThat(refused(WRITER, List.of(), true).code()).isEqualTo(ErrorCode.EMPTY_BATCH);
+        assertThat(repository.calls()).isEmpty();
+    }
+
+    @Test
+    void aBatchAboveTheLimitIsRefusedWhole() {
+        List<SignalSubmission> four = Collections.nCopies(4, item("tenant-a", 0.5));
+
+        assertThat(refused(WRITER, four, true).code()).isEqualTo(ErrorCode.BATCH_TOO_LARGE);
+        assertThat(repository.calls()).isEmpty();
+    }
+
+    @Test
+    void aBatchAtTheLimitIsAccepted() {
+        List<SignalSubmission> three = List.of(item("tenant-a", 0.1), item("tenant-a", 0.2), item("tenant-a", 0.3));
+
+        assertThat(service.ingest(WRITER, three, true, "http").items()).hasSize(3);
+    }
+
+    @Test
+    void oneInvalidItemRefusesTheWholeBatchAndWritesNothing() {
+        List<SignalSubmission> items = List.of(item("tenant-a", 0.5), item("tenant-a", 1.5), item("tenant-a", 0.7));
+
+        CoherenceException e = refused(WRITER, items, true);
+
+        assertThat(e.code()).isEqualTo(ErrorCode.BAD_USER_INPUT);
+        assertThat(e.violations()).extracting(Violation::index, Violation::field, Violation::code)
+                .containsExactly(tuple(1, "value", "OUT_OF_RANGE"));
+        assertThat(repository.calls()).isEmpty();
+    }
+
+    @Test
+    void aSingleInvalidItemHasNoIndex() {
+        CoherenceException e = refused(WRITER, List.of(item("tenant-a", -1.0)), false);
+
+        assertThat(e.violations()).extracting(Violation::index).containsExactly((Integer) null);
+    }
+
+    @Test
+    void aCrossTenantItemForbidsTheWholeBatchAndWritesNothing() {
+        List<SignalSubmission> items = List.of(item("tenant-a", 0.5), item("tenant-b", 0.5));
+
+        assertThat(refused(WRITER, items, true).code()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(repository.calls()).isEmpty();
+    }
+
+    @Test
+    void aCallerWithoutTheWriteScopeIsForbidden() {
+        Caller reader = new Caller("bob", Optional.of("tenant-a"), Set.of("coherence:read"));
+
+        assertThat(refused(reader, List.of(item("tenant-a", 0.5)), false).code()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(repository.calls()).isEmpty();
+    }
+
+    @Test
+    void aTokenWithoutTenantIsForbidden() {
+        Caller anonymousTenant = new Caller("carol", Optional.empty(), Set.of("coherence:write", "coherence:read"));
+
+        assertThat(refused(anonymousTenant, List.of(item("tenant-a", 0.5)), false).code()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(repository.calls()).isEmpty();
+    }
+
+    @Test
+    void acceptedSignalsAreAnsweredInRequestOrder() {
+        List<SignalSubmission> items = List.of(
+                new SignalSubmission("tenant-a", "latency", 0.9, 2.5, "probe-1", "2026-03-01T11:00:00Z", "client-1"),
+                item("tenant-a", 0.1),
+                new SignalSubmission("tenant-a", "errors", 0.4, null, "probe-2", "2026-03-01T12:30:00+01:00", null));
+
+        IngestReceipt receipt = service.ingest(WRITER, items, true, "graphql");
+
+        List<Signal> saved = saved();
+        assertThat(saved).hasSize(3);
+        assertThat(receipt.items()).extracting(IngestReceipt.Item::signalId, IngestReceipt.Item::provenanceId,
+                        IngestReceipt.Item::status)
+                .containsExactly(
+                        tuple("client-1", saved.get(0).provenance().provenanceId(), "accepted"),
+                        tuple(saved.get(1).identity().signalId(), saved.get(1).provenance().provenanceId(), "accepted"),
+                        tuple(saved.get(2).identity().signalId(), saved.get(2).provenance().provenanceId(), "accepted"));
+        assertThat(receipt.accepted()).isEqualTo(3);
+        assertThat(receipt.duplicates()).isZero();
+        assertThat(saved).extracting(Signal::type).containsExactly("latency", "latency", "errors");
+        assertThat(saved.get(0).weight()).isEqualTo(2.5);
+        assertThat(saved.get(0).ts()).isEqualTo(Instant.parse("2026-03-01T11:00:00Z"));
+        assertThat(saved.get(2).ts()).isEqualTo(Instant.parse("2026-03-01T11:30:00Z"));
+    }
+
+    @Test
+    void anAbsentSignalIdIsDerivedFromTheContentWithDefaultWeightAndTimestamp() {
+        IngestReceipt receipt = service.ingest(WRITER, List.of(item("tenant-a", 0.25)), false, "http");
+
+        String expected = SignalIdentity.deriveSignalId(TenantId.of("tenant-a"), "latency", 0.25, 1.0, "probe-1", NOW);
+        assertThat(receipt.items()).extracting(IngestReceipt.Item::signalId).containsExactly(expected);
+        Signal signal = saved().get(0);
+        assertThat(signal.identity()).isEqualTo(new SignalIdentity(TenantId.of("tenant-a"), "probe-1", expected, NOW));
+        assertThat(signal.weight()).isEqualTo(1.0);
+        assertThat(signal.ts()).isEqualTo(NOW);
+        assertThat(signal.value()).isEqualTo(0.25);
+    }
+
+    @Test
+    void theDerivedIdIsStableSoARetryIsADuplicateOfTheOriginal() {
+        IngestReceipt first = service.ingest(WRITER, List.of(item("tenant-a", 0.25)), false, "http");
+        IngestReceipt retry = service.ingest(WRITER, List.of(item("tenant-a", 0.25)), false, "http");
+
+        assertThat(retry.items().get(0).signalId()).isEqualTo(first.items().get(0).signalId());
+        assertThat(retry.items().get(0).status()).isEqualTo("duplicate");
+        assertThat(retry.items().get(0).provenanceId()).isEqualTo(first.items().get(0).provenanceId());
+        assertThat(retry.duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void aProvidedSignalIdIsKept() {
+        SignalSubmission item = new SignalSubmission("tenant-a", "latency", 0.5, null, "probe-1", null, "client-42");
+
+        IngestReceipt receipt = service.ingest(WRITER, List.of(item), false, "http");
+
+        assertThat(receipt.items().get(0).signalId()).isEqualTo("client-42");
+        assertThat(saved().get(0).identity().signalId()).isEqualTo("client-42");
+    }
+
+    @Test
+    void everySignalCarriesTheDefaultPolicyTagsTheChannelAndItsOwnProvenanceId() {
+        service.ingest(WRITER, List.of(item("tenant-a", 0.1), item("tenant-a", 0.2)), true, "kafka");
+
+        List<Signal> saved = saved();
+        assertThat(saved).allSatisfy(s -> {
+            assertThat(s.provenance().tags()).isEqualTo(TAGS);
+            assertThat(s.provenance().channel()).isEqualTo("kafka");
+            assertThat(s.provenance().provenanceId())
+                    .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        });
+        assertThat(saved.get(0).provenance().provenanceId()).isNotEqualTo(saved.get(1).provenance().provenanceId());
+    }
+
+    @Test
+    void theRequestHashIsSha256HexAndDependsOnlyOnTheContent() {
+        service.ingest(WRITER, List.of(item("tenant-a", 0.25)), false, "http");
+        service.ingest(WRITER, List.of(item("tenant-a", 0.25)), false, "graphql");
+        service.ingest(WRITER, List.of(item("tenant-a", 0.26)), false, "http");
+
+        List<String> hashes = saved().stream().map(s -> s.provenance().requestHash()).toList();
+        assertThat(hashes).allSatisfy(h -> assertThat(h).matches("[0-9a-f]{64}"));
+        assertThat(hashes.get(1)).isEqualTo(hashes.get(0));
+        assertThat(hashes.get(2)).isNotEqualTo(hashes.get(0));
+    }
+
+    @Test
+    void theSameInstantWithAnotherOffsetIsTheSameSignal() {
+        SignalSubmission utc = new SignalSubmission("tenant-a", "latency", 0.5, null, "probe-1", "2026-03-01T11:00:00Z", "s-1");
+        SignalSubmission cet = new SignalSubmission("tenant-a", "latency", 0.5, null, "probe-1", "2026-03-01T12:00:00+01:00", "s-1");
+
+        service.ingest(WRITER, List.of(utc), false, "http");
+        IngestReceipt again = service.ingest(WRITER, List.of(cet), false, "http");
+
+        assertThat(again.items().get(0).status()).isEqualTo("duplicate");
+    }
+
+    @Test
+    void exposesItsSettings() {
+        assertThat(service.settings()).isSameAs(SETTINGS);
+    }
+}

@@ -1,0 +1,174 @@
+package io.coherence.application.query;
+
+import io.coherence.application.CoherenceException;
+import io.coherence.application.ErrorCode;
+import io.coherence.application.Violation;
+import io.coherence.application.security.PolicyEnforcer;
+import io.coherence.domain.policy.Caller;
+import io.coherence.domain.policy.TenantScopeRules;
+import io.coherence.domain.score.CoherenceScore;
+import io.coherence.domain.score.ScoreRepository;
+import io.coherence.domain.score.ScoreStatus;
+import io.coherence.domain.tenant.TenantId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class ScoreQueryServiceTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private static final TenantId A = TenantId.of("tenant-a");
+    private static final Caller READER = new Caller("alice", Optional.of("tenant-a"), Set.of("coherence:read"));
+
+    private final FakeCache cache = new FakeCache();
+    private final FakeScores scores = new FakeScores();
+    private final ScoreQueryService service = new ScoreQueryService(new PolicyEnforcer(new TenantScopeRules()), cache,
+            scores, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private CoherenceException refused(Caller caller, String tenantId) {
+        CoherenceException e = catchThrowableOfType(CoherenceException.class,
+                () -> service.tenantCoherence(caller, tenantId));
+        assertThat(e).as("the query should be refused").isNotNull();
+        return e;
+    }
+
+    @Test
+    void aCacheHitDoesNotTouchTheRepository() {
+        CoherenceScore cached = new CoherenceScore(A, 0.8, ScoreStatus.HEALTHY, NOW.minusSeconds(30));
+        cache.entries.put(A, cached);
+
+        assertThat(service.tenantCoherence(READER, "tenant-a")).isEqualTo(cached);
+        assertThat(scores.finds).hasValue(0);
+    }
+
+    @Test
+    void aCacheMissReadsTheRepositoryAndFillsTheCache() {
+        CoherenceScore stored = new CoherenceScore(A, 0.42, ScoreStatus.CRITICAL, NOW.minusSeconds(60));
+        scores.rows.put(A, stored);
+
+        assertThat(service.tenantCoherence(READER, "tenant-a")).isEqualTo(stored);
+        assertThat(scores.finds).hasValue(1);
+        assertThat(cache.entries).containsEntry(A, stored);
+
+        assertThat(service.tenantCoherence(READER, "tenant-a")).isEqualTo(stored);
+        assertThat(scores.finds).hasValue(1);
+    }
+
+    @Test
+    void aTenantWithoutAScoreIsUnknownWithScoreZero() {
+        CoherenceScore score = service.tenantCoherence(READER, "tenant-a");
+
+        assertThat(score).isEqualTo(new CoherenceScore(A, 0.0, ScoreStatus.UNKNOWN, NOW));
+        assertThat(cache.entries).isEmpty();
+    }
+
+    @Test
+    void anotherTenantIsForbiddenBeforeAnyRead() {
+        scores.rows.put(TenantId.of("tenant-b"), CoherenceScore.unknown(TenantId.of("tenant-b"), NOW));
+
+        assertThat(refused(READER, "tenant-b").code()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(cache.gets).hasValue(0);
+        assertThat(scores.finds).hasValue(0);
+    }
+
+    @Test
+    void aCallerWithoutTheReadScopeIsForbiddenBeforeAnyRead() {
+        Caller writerOnly = new Caller("bob", Optional.of("tenant-a"), Set.of("coherence:write"));
+
+        assertThat(refused(writerOnly, "tenant-a").code()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(cache.gets).hasValue(0);
+        assertThat(scores.finds).hasValue(0);
+    }
+
+    static Stream<Arguments> badTenantIds() {
+        return Stream.of(
+                arguments(null, "REQUIRED"),
+                arguments("", "REQUIRED"),
+                arguments("   ", "REQUIRED"),
+                arguments("t".repeat(129), "TOO_LONG"),
+                arguments("tenant\u0000a", "NOT_PRINTABLE"),
+                arguments("tenant-a\n", "NOT_PRINTABLE"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badTenantIds")
+    void aBadTenantIdIsBadUserInputBeforeAnyRead(String tenantId, String code) {
+        CoherenceException e = refused(READER, tenantId);
+
+        assertThat(e.code()).isEqualTo(ErrorCode.BAD_USER_INPUT);
+        assertThat(e.violations()).extracting(Violation::index, Violation::field, Violation::code)
+                .containsExactly(tuple(null, "tenantId", code));
+        assertThat(cache.gets).hasValue(0);
+        assertThat(scores.finds).hasValue(0);
+    }
+
+    @Test
+    void aTenantIdOf128CharactersIsAccepted() {
+        String tenant = "t".repeat(128);
+        Caller caller = new Caller("dave", Optional.of(tenant), Set.of("coherence:read"));
+
+        assertThat(service.tenantCoherence(caller, tenant).status()).isEqualTo(ScoreStatus.UNKNOWN);
+        assertThat(scores.finds).hasValue(1);
+    }
+
+    private static final class FakeCache implements ScoreCache {
+
+        final Map<TenantId, CoherenceScore> entries = new HashMap<>();
+        final AtomicInteger gets = new AtomicInteger();
+
+        @Override
+        public Optional<CoherenceScore> get(TenantId tenant) {
+            gets.incrementAndGet();
+            return Optional.ofNullable(entries.get(tenant));
+        }
+
+        @Override
+        public void put(CoherenceScore score) {
+            entries.put(score.tenant(), score);
+        }
+
+        @Override
+        public boolean available() {
+            return true;
+        }
+    }
+
+    private static final class FakeScores implements ScoreRepository {
+
+        final Map<TenantId, CoherenceScore> rows = new HashMap<>();
+        final AtomicInteger finds = new AtomicInteger();
+
+        @Override
+        public void upsert(CoherenceScore score) {
+            throw new UnsupportedOperationException("queries never write");
+        }
+
+        @Override
+        public Optional<CoherenceScore> find(TenantId tenant) {
+            finds.incrementAndGet();
+            return Optional.ofNullable(rows.get(tenant));
+        }
+
+        @Override
+        public List<TenantId> scoredBefore(Instant cutoff, int limit) {
+            throw new UnsupportedOperationException("queries never list stale scores");
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package io.coherence.application.scoring;
+
+import io.coherence.application.query.ScoreCache;
+import io.coherence.domain.score.CoherenceScore;
+import io.coherence.domain.score.PendingTenant;
+import io.coherence.domain.score.ScoreProjection;
+import io.coherence.domain.score.ScoreRepository;
+import io.coherence.domain.score.ScoreStatus;
+import io.coherence.domain.score.WindowTotals;
+import io.coherence.domain.signal.Signal;
+import io.coherence.domain.signal.SignalRepository;
+import io.coherence.domain.signal.WriteOutcome;
+import io.coherence.domain.tenant.TenantId;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScoreMaterializerTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private static final ScoringSettings SETTINGS =
+            new ScoringSettings(Duration.ofHours(24), Duration.ofSeconds(10), Duration.ofMinutes(1), 500);
+    private static final TenantId A = TenantId.of("tenant-a");
+    private static final TenantId B = TenantId.of("tenant-b");
+    private static final TenantId C = TenantId.of("tenant-c");
+
+    /** What the fakes were asked to do, in order, across all of them. */
+    private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    private final FakeSignals signals = new FakeSignals();
+    private final FakeScores scores = new FakeScores();
+    private final FakeProjection projection = new FakeProjection();
+    private final FakeCache cache = new FakeCache();
+    private final FakeLock lock = new FakeLock();
+    private final MutableClock clock = new MutableClock(NOW);
+    private final ScoreMaterializer materializer =
+            new ScoreMaterializer(signals, scores, projection, cache, SETTINGS, lock, clock);
+
+    @Test
+    void pendingTenantsAreScoredAndWrittenToRepositoryThenProjectionThenCache() {
+        projection.pending.addAll(List.of(new PendingTenant(A, 3), new PendingTenant(B, 5)));
+        signals.totals.put(A, new WindowTotals(1.6, 2.0, 2));
+
+        int scored = materializer.run();
+
+        assertThat(scored).isEqualTo(2);
+        CoherenceScore a = new CoherenceScore(A, 0.8, ScoreStatus.HEALTHY, NOW);
+        CoherenceScore b = CoherenceScore.unknown(B, NOW);
+        assertThat(events).containsExactly(
+                "pending 500",
+                "totals tenant-a from 2026-02-28T12:00:00Z", "upsert " + a, "record " + a + " v3", "cache " + a,
+                "totals tenant-b from 2026-02-28T12:00:00Z", "upsert " + b, "record " + b + " v5", "cache " + b,
+                "scoredBefore 2026-03-01T11:59:00Z limit 500");
+        assertThat(scores.stored).containsEntry(A, a).containsEntry(B, b);
+        assertThat(cache.entries).containsEntry(A, a).containsEntry(B, b);
+    }
+
+    @Test
+    void staleTenantsAreRefreshedWithVersionMinusOne() {
+        scores.stale.addAll(List.of(C));
+        signals.totals.put(C, new WindowTotals(0.3, 1.0, 1));
+
+        assertThat(materializer.run()).isEqualTo(1);
+
+        CoherenceScore c = new CoherenceScore(C, 0.3, ScoreStatus.CRITICAL, NOW);
+        assertThat(projection.recorded).containsExactly("record " + c + " v-1");
+        assertThat(scores.stored).containsEntry(C, c);
+        assertThat(cache.entries).containsEntry(C, c);
+    }
+
+    @Test
+    void aTenantBothPendingAndStaleIsScoredOnceWithItsPendingVersion() {
+        projection.pending.add(new PendingTenant(A, 7));
+        scores.stale.addAll(List.of(A, C));
+
+        assertThat(materializer.run()).isEqualTo(2);
+
+        assertThat(projection.recorded).containsExactly(
+                "record " + CoherenceScore.unknown(A, NOW) + " v7",
+                "record " + CoherenceScore.unknown(C, NOW) + " v-1");
+        assertThat(scores.upserts).hasValue(2);
+    }
+
+    @Test
+    void aTenantThatFailsToReadDoesNotStopTheOthersAndStaysUnrecorded() {
+        projection.pending.addAll(List.of(new PendingTenant(A, 1), new PendingTenant(B, 1), new PendingTenant(C, 1)));
+        signals.failing.add(B);
+
+        assertThat(materializer.run()).isEqualTo(2);
+
+        assertThat(scores.stored).containsOnlyKeys(A, C);
+        assertThat(projection.recordedTenants).containsExactly(A, C);
+        assertThat(cache.entries).containsOnlyKeys(A, C);
+    }
+
+    @Test
+    void aTenantThatFailsToStoreIsNeitherProjectedNorCached() {
+        projection.pending.addAll(List.of(new PendingTenant(A, 1), new PendingTenant(B, 1)));
+        scores.stale.add(C);
+        scores.failing.add(A);
+
+        assertThat(materializer.run()).isEqualTo(2);
+
+        assertThat(projection.recordedTenants).containsExactly(B, C);
+        assertThat(cache.entries).containsOnlyKeys(B, C);
+    }
+
+    @Test
+    void aFailedProjectionLeavesTheTenantUncachedAndUncounted() {
+        projection.pending.addAll(List.of(new PendingTenant(A, 1), new PendingTenant(B, 1)));
+        projection.failing.add(A);
+
+        assertThat(materializer.run()).isEqualTo(1);
+
+        assertThat(cache.entries).containsOnlyKeys(B);
+    }
+
+    @Test
+    void nothingToDoScoresNobody() {
+        assertThat(materializer.run()).isZero();
+        assertThat(scores.upserts).hasValue(0);
+        assertThat(cache.entries).isEmpty();
+    }
+
+    @Test
+    void runIfDueRunsOncePerInterval() {
+        projection.pending.add(new PendingTenant(A, 1));
+
+        materializer.runIfDue();
+        clock.advance(Duration.ofSeconds(9));
+        materializer.runIfDue();
+
+        assertThat(lock.attempts).hasValue(1);
+        assertThat(projection.pendingCalls).hasValue(1);
+
+        clock.advance(Duration.ofSeconds(1));
+        materializer.runIfDue();
+
+        assertThat(lock.attempts).hasValue(2);
+        assertThat(projection.pendingCalls).hasValue(2);
+        assertThat(scores.stored.get(A).updatedAt()).isEqualTo(NOW.plusSeconds(10));
+    }
+
+    @Test
+    void runIfDueDoesNothingWhenAnotherReplicaHoldsTheLock() {
+        projection.pending.add(new PendingTenant(A, 1));
+        scores.stale.add(C);
+        lock.granted = false;
+
+        materializer.runIfDue();
+
+        assertThat(lock.attempts).hasValue(1);
+        assertThat(projection.pendingCalls).hasValue(0);
+        assertThat(events).isEmpty();
+    }
+
+    private final class FakeSignals implements SignalRepository {
+
+        final Map<TenantId, WindowTotals> totals = new HashMap<>();
+        final Set<TenantId> failing = new HashSet<>();
+
+        @Override
+        public List<WriteOutcome> saveAll(List<Signal> signals) {
+            throw new UnsupportedOperationException("the materializer never writes signals");
+        }
+
+        @Override
+        public WindowTotals windowTotals(TenantId tenant, Instant from) {
+            events.add("totals " + tenant + " from " + from);
+            if (failing.contains(tenant)) {
+                throw new IllegalStateException("graph unavailable");
+            }
+            return totals.getOrDefault(tenant, WindowTotals.EMPTY);
+        }
+    }
+
+    private final class FakeScores implements ScoreRepository {
+
+        final Map<TenantId, CoherenceScore> stored = new HashMap<>();
+        final List<TenantId> stale = new ArrayList<>();
+        final Set<TenantId> failing = new HashSet<>();
+        final AtomicInteger upserts = new AtomicInteger();
+
+        @Override
+        public void upsert(CoherenceScore score) {
+            events.add("upsert " + score);
+            if (failing.contains(score.tenant())) {
+                throw new IllegalStateException("database unavailable");
+            }
+            upserts.incrementAndGet();
+            stored.put(score.tenant(), score);
+        }
+
+        @Override
+        public Optional<CoherenceScore> find(TenantId tenant) {
+            throw new UnsupportedOperationException("the materializer never reads scores");
+        }
+
+        @Override
+        public List<TenantId> scoredBefore(Instant cutoff, int limit) {
+            events.add("scoredBefore " + cutoff + " limit " + limit);
+            return List.copyOf(stale);
+        }
+    }
+
+    private final class FakeProjection implements ScoreProjection {
+
+        final List<PendingTenant> pending = new ArrayList<>();
+        final List<String> recorded = new ArrayList<>();
+        final List<TenantId> recordedTenants = new ArrayList<>();
+        final Set<TenantId> failing = new HashSet<>();
+        final AtomicInteger pendingCalls = new AtomicInteger();
+
+        @Override
+        public List<PendingTenant> pending(int limit) {
+            pendingCalls.incrementAndGet();
+            events.add("pending " + limit);
+            return List.copyOf(pending);
+        }
+
+        @Override
+        public void record(CoherenceScore score, long version) {
+            String event = "record " + score + " v" + version;
+            events.add(event);
+            if (failing.contains(score.tenant())) {
+                throw new IllegalStateException("graph unavailable");
+            }
+            recorded.add(event);
+            recordedTenants.add(score.tenant());
+        }
+    }
+
+    private final class FakeCache implements ScoreCache {
+
+        final Map<TenantId, CoherenceScore> entries = new HashMap<>();
+
+        @Override
+        public Optional<CoherenceScore> get(TenantId tenant) {
+            return Optional.ofNullable(entries.get(tenant));
+        }
+
+        @Override
+        public void put(CoherenceScore score) {
+            events.add("cache " + score);
+            entries.put(score.tenant(), score);
+        }
+
+        @Override
+        public boolean available() {
+            return true;
+        }
+    }
+
+    private static final class FakeLock implements MaterializerLock {
+
+        final AtomicInteger attempts = new AtomicInteger();
+        volatile boolean granted = true;
+
+        @Override
+        public boolean runExclusively(Runnable task) {
+            attempts.incrementAndGet();
+            if (!granted) {
+                return false;
+            }
+            task.run();
+            return true;
+        }
+    }
+
+    private static final class MutableClock extends Clock {
+
+        private final AtomicReference<Instant> now;
+
+        MutableClock(Instant start) {
+            now = new AtomicReference<>(start);
+        }
+
+        void advance(Duration by) {
+            now.updateAndGet(t -> t.plus(by));
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the materializer needs no zone");
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+}
