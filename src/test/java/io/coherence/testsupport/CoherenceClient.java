@@ -17,9 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Values;
 
 /**
@@ -48,7 +46,7 @@ public final class CoherenceClient {
         EmbeddedEngines engines = EmbeddedEngines.shared();
         return new CoherenceClient(URI.create("http://localhost:" + System.getProperty(LibertyStackListener.HTTP_PORT)),
                 DevKeys.loadOrCreate(Path.of(System.getProperty(LibertyStackListener.KEYS_DIR))),
-                GraphDatabase.driver(engines.neo4jUri(), AuthTokens.basic(engines.neo4jUser(), engines.neo4jPassword())));
+                engines.neo4jDriver());
     }
 
     public DevKeys keys() {

@@ -1,5 +1,11 @@
 package io.coherence.testsupport;
 
+import io.coherence.infrastructure.migrations.Migrator;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Logging;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -150,6 +156,15 @@ public final class EmbeddedEngines implements AutoCloseable {
     }
 
     /** The connection settings under the names the application reads from its environment. */
+    /** A new driver (quiet) for this Neo4j, with the schema migrations applied. The caller closes it. */
+    public Driver neo4jDriver() {
+        Driver driver = GraphDatabase.driver(neo4jUri(),
+                AuthTokens.basic(neo4jUser(), neo4jPassword()),
+                Config.builder().withLogging(Logging.none()).build());
+        Migrator.migrateNeo4j(driver);
+        return driver;
+    }
+
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("NEO4J_URI", neo4jUri());

@@ -17,11 +17,7 @@ import io.coherence.testsupport.EmbeddedEngines;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.neo4j.driver.AuthTokens;
-import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
-import org.neo4j.driver.Logging;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
@@ -59,9 +55,7 @@ class MaterializationIT {
     @BeforeAll
     static void connect() {
         EmbeddedEngines engines = EmbeddedEngines.shared();
-        driver = GraphDatabase.driver(engines.neo4jUri(), AuthTokens.basic(engines.neo4jUser(), engines.neo4jPassword()),
-                Config.builder().withLogging(Logging.none()).build());
-        Migrator.migrateNeo4j(driver);
+        driver = engines.neo4jDriver();
         dataSource = engines.postgresDataSource();
         Migrator.migratePostgres(dataSource, MaterializationIT.class.getClassLoader());
     }

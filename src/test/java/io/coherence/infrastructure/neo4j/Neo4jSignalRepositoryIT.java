@@ -7,16 +7,11 @@ import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalIdentity;
 import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.domain.tenant.TenantId;
-import io.coherence.infrastructure.migrations.Migrator;
 import io.coherence.testsupport.EmbeddedEngines;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.neo4j.driver.AuthTokens;
-import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
-import org.neo4j.driver.Logging;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Value;
 import org.neo4j.driver.types.Node;
@@ -54,9 +49,7 @@ class Neo4jSignalRepositoryIT {
     @BeforeAll
     static void connect() {
         EmbeddedEngines engines = EmbeddedEngines.shared();
-        driver = GraphDatabase.driver(engines.neo4jUri(), AuthTokens.basic(engines.neo4jUser(), engines.neo4jPassword()),
-                Config.builder().withLogging(Logging.none()).build());
-        Migrator.migrateNeo4j(driver);
+        driver = engines.neo4jDriver();
         repository = new Neo4jSignalRepository(driver);
     }
 
