@@ -18,8 +18,12 @@ final class LibertyProcess implements AutoCloseable {
         this.process = process;
     }
 
+    /**
+     * Starts with {@code --clean}: the dev server runs the loose application (target/classes), and a
+     * workarea cache from before a code change can leave its JAX-RS resources unregistered (404s).
+     */
     static LibertyProcess start(Path wlpHome, String serverName, Path consoleLog) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(wlpHome.resolve("bin/server").toString(), "run", serverName)
+        ProcessBuilder builder = new ProcessBuilder(wlpHome.resolve("bin/server").toString(), "run", serverName, "--clean")
                 .redirectErrorStream(true)
                 .redirectOutput(consoleLog.toFile());
         return new LibertyProcess(builder.start());

@@ -12,28 +12,34 @@ import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.Values;
 
 /**
- * Pending tenants carry the {@code :ScorePending} label (set by the signal write that bumped their
- * version); recording a score mirrors it into {@code (:Tenant)-[:HAS_SCORE]->(:CoherenceScore)}
- * and removes the label unless newer signals arrived meanwhile.
+ * A tenant is pending when its signal version (bumped by every accepted signal) is ahead of the
+ * version its {@code (:Tenant)-[:HAS_SCORE]->(:CoherenceScore)} node was scored at. Recording a
+ * score writes only that score node (the tenant node just once, when the score node is created),
+ * so the materializer never contends with signal writes for the tenant node's locks.
  */
 @ApplicationScoped
 public class Neo4jScoreProjection implements ScoreProjection {
 
     static final String PENDING = """
-            MATCH (t:Tenant:ScorePending)
+            MATCH (t:Tenant)
+            WHERE coalesce(t.signal_version, 0) > 0
+            OPTIONAL MATCH (t)-[:HAS_SCORE]->(c:CoherenceScore)
+            WITH t, c
+            WHERE t.signal_version > coalesce(c.scored_version, -1)
             RETURN t.tenant_id AS tenantId, t.signal_version AS version
             LIMIT $limit
             """;
 
+    /** OPTIONAL MATCH + CREATE rather than MERGE, which would lock the tenant node on every run. */
     static final String RECORD = """
             MATCH (t:Tenant {tenant_id: $tenantId})
-            MERGE (t)-[:HAS_SCORE]->(c:CoherenceScore)
-            SET c.tenant_id = $tenantId, c.score = $score, c.status = $status, c.updated_at = $updatedAt
+            OPTIONAL MATCH (t)-[:HAS_SCORE]->(existing:CoherenceScore)
+            FOREACH (_ IN CASE WHEN existing IS NULL THEN [1] ELSE [] END |
+              CREATE (t)-[:HAS_SCORE]->(:CoherenceScore {tenant_id: $tenantId}))
             WITH t
-            SET t.scored_version = CASE WHEN $version > coalesce(t.scored_version, -1) THEN $version ELSE t.scored_version END
-            WITH t
-            FOREACH (_ IN CASE WHEN t.scored_version >= coalesce(t.signal_version, 0) THEN [1] ELSE [] END |
-              REMOVE t:ScorePending)
+            MATCH (t)-[:HAS_SCORE]->(c:CoherenceScore)
+            SET c.score = $score, c.status = $status, c.updated_at = $updatedAt,
+                c.scored_version = CASE WHEN $version > coalesce(c.scored_version, -1) THEN $version ELSE c.scored_version END
             """;
 
     private final Driver driver;

@@ -33,7 +33,7 @@ public class Neo4jSignalRepository implements SignalRepository {
      * Each row carries a token unique to this call and row; a node the row creates is marked with it
      * (and unmarked before commit), which is how each row learns whether it created the node, also
      * when the very same signal is written again or the driver retries the transaction. Accepted
-     * signals bump the tenant's version and mark it pending for the materializer, in the same
+     * signals bump the tenant's version (the materializer's "pending" signal), in the same
      * transaction.
      */
     static final String UPSERT = """
@@ -48,9 +48,22 @@ public class Neo4jSignalRepository implements SignalRepository {
             WITH t, s, row, coalesce(s.created_by_write = row.writeToken, false) AS created
             FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
               CREATE (t)-[:EMITS]->(s)
-              SET t.signal_version = coalesce(t.signal_version, 0) + 1, t:ScorePending
+              SET t.signal_version = coalesce(t.signal_version, 0) + 1
               REMOVE s.created_by_write)
             RETURN row.index AS index, created, s.provenance_id AS provenanceId
+            """;
+
+    /**
+     * Runs first in every write transaction: takes the write lock of each existing tenant, in sorted
+     * order, before the transaction holds any other lock, so concurrent writes of one tenant queue instead of deadlocking
+     * (Neo4j retries a deadlock victim after a backoff of about a second). MATCH, not MERGE: MERGE
+     * would take a shared lock first.
+     */
+    static final String LOCK_TENANTS = """
+            UNWIND $tenants AS tenantId
+            OPTIONAL MATCH (t:Tenant {tenant_id: tenantId})
+            FOREACH (locked IN CASE WHEN t IS NULL THEN [] ELSE [t] END |
+              SET locked.signal_version = coalesce(locked.signal_version, 0))
             """;
 
     static final String WINDOW_TOTALS = """
@@ -84,12 +97,15 @@ public class Neo4jSignalRepository implements SignalRepository {
             row.put("writeToken", write + ":" + i);
             rows.add(row);
         }
-        // Same lock order in every transaction (tenant by tenant) so concurrent groups do not deadlock;
-        // the sort is stable, so duplicates inside one tenant keep their order.
+        // Tenant by tenant, as the locks are taken; the sort is stable, so duplicates keep their order.
         rows.sort(Comparator.comparing(r -> (String) r.get("tenantId")));
+        List<String> tenants = rows.stream().map(r -> (String) r.get("tenantId")).distinct().toList();
         List<Record> records;
         try (var session = driver.session(SessionConfig.defaultConfig())) {
-            records = session.executeWrite(tx -> tx.run(UPSERT, Map.of("rows", rows)).list());
+            records = session.executeWrite(tx -> {
+                tx.run(LOCK_TENANTS, Map.of("tenants", tenants)).consume();
+                return tx.run(UPSERT, Map.of("rows", rows)).list();
+            });
         }
         WriteOutcome[] outcomes = new WriteOutcome[signals.size()];
         for (Record r : records) {

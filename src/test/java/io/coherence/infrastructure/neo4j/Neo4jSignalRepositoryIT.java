@@ -91,10 +91,6 @@ class Neo4jSignalRepositoryIT {
                 Map.of("tenantId", tenant.value(), "property", property)).get(0).get("v");
     }
 
-    private static boolean pending(TenantId tenant) {
-        return count("MATCH (t:Tenant:ScorePending {tenant_id: $tenantId}) RETURN count(t)", tenant) == 1;
-    }
-
     @Test
     void savedSignalsHangOffTheirTenantWithTheirProvenance() {
         TenantId tenant = freshTenant();
@@ -299,7 +295,7 @@ class Neo4jSignalRepositoryIT {
     }
 
     @Test
-    void onlyAcceptedWritesBumpTheVersionAndMarkTheTenantPending() {
+    void onlyAcceptedWritesBumpTheTenantsVersion() {
         TenantId tenant = freshTenant();
         List<Signal> three = List.of(signal(tenant, "s-1", "p-1"), signal(tenant, "s-2", "p-2"),
                 signal(tenant, "s-3", "p-3"));
@@ -307,17 +303,13 @@ class Neo4jSignalRepositoryIT {
         repository.saveAll(three);
 
         assertThat(tenantNode(tenant, "signal_version").asLong()).isEqualTo(3);
-        assertThat(pending(tenant)).isTrue();
 
-        query("MATCH (t:Tenant {tenant_id: $tenantId}) REMOVE t:ScorePending", Map.of("tenantId", tenant.value()));
         repository.saveAll(List.of(signal(tenant, "s-1", "p-1b"), signal(tenant, "s-2", "p-2b")));
 
         assertThat(tenantNode(tenant, "signal_version").asLong()).isEqualTo(3);
-        assertThat(pending(tenant)).isFalse();
 
         repository.saveAll(List.of(signal(tenant, "s-3", "p-3b"), signal(tenant, "s-4", "p-4")));
 
         assertThat(tenantNode(tenant, "signal_version").asLong()).isEqualTo(4);
-        assertThat(pending(tenant)).isTrue();
     }
 }
