@@ -13,7 +13,4 @@ public interface ScoreCache {
     Optional<CoherenceScore> get(TenantId tenant);
 
     void put(CoherenceScore score);
-
-    /** Whether the cache answers; for readiness. */
-    boolean available();
 }

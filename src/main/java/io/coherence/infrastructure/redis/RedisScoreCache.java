@@ -69,11 +69,6 @@ public class RedisScoreCache implements ScoreCache, StoreProbe {
     }
 
     @Override
-    public boolean available() {
-        return !"DOWN".equals(state());
-    }
-
-    @Override
     public String name() {
         return "redis";
     }

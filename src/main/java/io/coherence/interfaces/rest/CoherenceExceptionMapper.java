@@ -27,7 +27,6 @@ public class CoherenceExceptionMapper implements ExceptionMapper<CoherenceExcept
             case UNAUTHENTICATED -> 401;
             case FORBIDDEN -> 403;
             case BAD_USER_INPUT, MALFORMED_JSON, EMPTY_BATCH -> 400;
-            case NOT_FOUND -> 404;
             case BATCH_TOO_LARGE, PAYLOAD_TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case STORE_UNAVAILABLE -> 503;

@@ -144,10 +144,6 @@ class ScoreQueryServiceTest {
             entries.put(score.tenant(), score);
         }
 
-        @Override
-        public boolean available() {
-            return true;
-        }
     }
 
     private static final class FakeScores implements ScoreRepository {

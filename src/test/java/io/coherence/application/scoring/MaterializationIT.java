@@ -173,9 +173,5 @@ class MaterializationIT {
             entries.put(score.tenant(), score);
         }
 
-        @Override
-        public boolean available() {
-            return true;
-        }
     }
 }

@@ -260,10 +260,6 @@ class ScoreMaterializerTest {
             entries.put(score.tenant(), score);
         }
 
-        @Override
-        public boolean available() {
-            return true;
-        }
     }
 
     private static final class FakeLock implements MaterializerLock {
