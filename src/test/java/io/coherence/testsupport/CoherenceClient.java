@@ -91,6 +91,15 @@ public final class CoherenceClient {
         return send(request.build());
     }
 
+    /** Posts a raw body to /graphql, for requests that are not well-formed GraphQL-over-HTTP. */
+    public HttpResponse<String> postGraphqlBody(String body, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/graphql"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        return send(request.build());
+    }
+
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
     }

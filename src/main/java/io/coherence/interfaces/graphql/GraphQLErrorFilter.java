@@ -49,6 +49,11 @@ public class GraphQLErrorFilter extends HttpFilter {
         try {
             chain.doFilter(request, buffered);
         } catch (IOException | ServletException | RuntimeException | LinkageError e) {
+            if (causedBy(e, JsonException.class)) {
+                write(response, HttpServletResponse.SC_BAD_REQUEST,
+                        errorDocument("the request body is not valid JSON", "MALFORMED_JSON"));
+                return;
+            }
             if (isRuntimeValidationDefect(e)) {
                 write(response, HttpServletResponse.SC_OK, errorDocument(
                         "the operation does not match the schema: check field and argument names and variable types",
@@ -81,6 +86,15 @@ public class GraphQLErrorFilter extends HttpFilter {
             }
             if (t.getCause() == t) {
                 break;
+            }
+        }
+        return false;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
             }
         }
         return false;

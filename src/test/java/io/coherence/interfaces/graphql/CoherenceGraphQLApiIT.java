@@ -138,6 +138,15 @@ class CoherenceGraphQLApiIT {
     }
 
     @Test
+    void answersABodyThatIsNotJsonAsMalformed() {
+        HttpResponse<String> response = api.postGraphqlBody("{\"query\":\"{ tenantCoherence(tenantId: \"t\") }\"}", token);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(code(CoherenceClient.json(response.body()))).isEqualTo("MALFORMED_JSON");
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("jakarta.");
+    }
+
+    @Test
     void servesTheSeedSchema() {
         String sdl = api.get("/graphql/schema.graphql").body();
 
