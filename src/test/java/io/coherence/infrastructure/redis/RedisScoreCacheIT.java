@@ -1,0 +1,79 @@
+package io.coherence.infrastructure.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coherence.domain.score.CoherenceScore;
+import io.coherence.domain.score.ScoreStatus;
+import io.coherence.domain.tenant.TenantId;
+import io.coherence.testsupport.EmbeddedEngines;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The JCache (Redisson) score cache against the embedded Redis. */
+class RedisScoreCacheIT {
+
+    private RedisScoreCache cache;
+
+    private RedisScoreCache cache(String url, Duration ttl) {
+        cache = new RedisScoreCache();
+        cache.redisUrl = url;
+        cache.ttl = ttl;
+        return cache;
+    }
+
+    @AfterEach
+    void close() {
+        if (cache != null) {
+            cache.close();
+        }
+    }
+
+    @Test
+    void aScorePutIsReadBackForItsTenantOnly() {
+        RedisScoreCache redis = cache(EmbeddedEngines.shared().redisUrl(), Duration.ofMinutes(5));
+        TenantId tenant = TenantId.of("it-cache-" + UUID.randomUUID());
+        CoherenceScore score = new CoherenceScore(tenant, 0.77, ScoreStatus.HEALTHY, Instant.parse("2026-11-22T01:02:03.456Z"));
+
+        redis.put(score);
+
+        assertThat(redis.get(tenant)).contains(score);
+        assertThat(redis.get(TenantId.of("it-cache-other-" + UUID.randomUUID()))).isEmpty();
+        assertThat(redis.state()).isEqualTo("UP");
+    }
+
+    @Test
+    void entriesExpireAfterTheTtl() throws InterruptedException {
+        RedisScoreCache redis = cache(EmbeddedEngines.shared().redisUrl(), Duration.ofMillis(300));
+        TenantId tenant = TenantId.of("it-cache-" + UUID.randomUUID());
+        redis.put(new CoherenceScore(tenant, 0.4, ScoreStatus.CRITICAL, Instant.now()));
+        assertThat(redis.get(tenant)).isPresent();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (redis.get(tenant).isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+
+        assertThat(redis.get(tenant)).isEmpty();
+    }
+
+    @Test
+    void withoutARedisUrlTheCacheIsDisabledAndNeverAnswers() {
+        RedisScoreCache disabled = cache("", Duration.ofMinutes(5));
+        TenantId tenant = TenantId.of("it-cache-" + UUID.randomUUID());
+
+        disabled.put(new CoherenceScore(tenant, 0.9, ScoreStatus.HEALTHY, Instant.now()));
+
+        assertThat(disabled.get(tenant)).isEmpty();
+        assertThat(disabled.state()).isEqualTo("DISABLED");
+    }
+
+    @Test
+    void anUnreachableRedisIsReportedDown() {
+        RedisScoreCache unreachable = cache("redis://127.0.0.1:" + EmbeddedEngines.freePort(), Duration.ofMinutes(5));
+
+        assertThat(unreachable.state()).isEqualTo("DOWN");
+    }
+}
