@@ -67,11 +67,15 @@ public class GraphQLErrorFilter extends HttpFilter {
         }
         byte[] body = buffered.body();
         String contentType = buffered.getContentType();
-        if (contentType == null || !contentType.startsWith("application/json") || body.length == 0) {
+        String json = new String(body, StandardCharsets.UTF_8);
+        // Successful answers (the hot read path) pass through without being parsed.
+        if (contentType == null || !contentType.startsWith("application/json") || !json.contains("\"errors\"")) {
+            response.setStatus(buffered.status());
+            response.setContentLength(body.length);
             response.getOutputStream().write(body);
             return;
         }
-        write(response, buffered.status(), rewrite(new String(body, StandardCharsets.UTF_8)));
+        write(response, buffered.status(), rewrite(json));
     }
 
     /**
