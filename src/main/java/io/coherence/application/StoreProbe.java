@@ -7,4 +7,9 @@ public interface StoreProbe {
 
     /** "UP", "DOWN" or "DISABLED"; never throws. */
     String state();
+
+    /** Whether the service is unready while this store is down. */
+    default boolean requiredForReadiness() {
+        return true;
+    }
 }

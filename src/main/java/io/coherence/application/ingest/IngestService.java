@@ -54,10 +54,6 @@ public class IngestService {
         this.clock = clock;
     }
 
-    public IngestSettings settings() {
-        return settings;
-    }
-
     /**
      * Ingests the items for the caller.
      *

@@ -73,6 +73,12 @@ public class RedisScoreCache implements ScoreCache, StoreProbe {
         return "redis";
     }
 
+    /** Reads fall back to PostgreSQL without the cache, so a Redis outage is not an outage. */
+    @Override
+    public boolean requiredForReadiness() {
+        return false;
+    }
+
     @Override
     public String state() {
         if (redisUrl.isBlank()) {

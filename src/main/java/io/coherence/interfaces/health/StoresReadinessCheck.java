@@ -10,8 +10,8 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready when Neo4j and PostgreSQL answer; each store's state is in the response data. The cache
- * is reported but never makes the service unready: reads fall back to PostgreSQL without it.
+ * Ready when every store the service needs answers; each store's state is in the response data.
+ * Optional stores (the cache) are reported but never make the service unready.
  */
 @Readiness
 @ApplicationScoped
@@ -26,7 +26,7 @@ public class StoresReadinessCheck implements HealthCheck {
         for (StoreProbe probe : probes) {
             String state = probe.state();
             response.withData(probe.name(), state);
-            if ("DOWN".equals(state) && !"redis".equals(probe.name())) {
+            if ("DOWN".equals(state) && probe.requiredForReadiness()) {
                 response.down();
             }
         }

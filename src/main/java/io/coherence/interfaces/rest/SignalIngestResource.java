@@ -2,6 +2,7 @@ package io.coherence.interfaces.rest;
 
 import io.coherence.application.ingest.IngestReceipt;
 import io.coherence.application.ingest.IngestService;
+import io.coherence.application.ingest.IngestSettings;
 import io.coherence.application.ingest.SignalJson;
 import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.PolicyEnforcer;
@@ -29,6 +30,9 @@ public class SignalIngestResource {
     IngestService ingest;
 
     @Inject
+    IngestSettings settings;
+
+    @Inject
     CallerContext callers;
 
     @Inject
@@ -39,7 +43,7 @@ public class SignalIngestResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response publish(@HeaderParam("Content-Length") String contentLength, InputStream body) {
         Caller caller = enforcer.authenticated(callers.current());
-        String json = BoundedBody.read(body, contentLength, ingest.settings().maxBodyBytes());
+        String json = BoundedBody.read(body, contentLength, settings.maxBodyBytes());
         SignalJson.Parsed parsed = SignalJson.parse(json);
         IngestReceipt receipt = ingest.ingest(caller, parsed.items(), parsed.batch(), "http");
         return Response.accepted(IngestResponse.of(receipt)).build();

@@ -253,9 +253,4 @@ class IngestServiceTest {
 
         assertThat(again.items().get(0).status()).isEqualTo("duplicate");
     }
-
-    @Test
-    void exposesItsSettings() {
-        assertThat(service.settings()).isSameAs(SETTINGS);
-    }
 }
