@@ -60,6 +60,7 @@ public final class DevStack {
 
         String base = "http://localhost:" + httpPort;
         URI graphql = URI.create(base + "/graphql");
+        URI ws = URI.create("ws://localhost:" + httpPort + "/graphql/ws");
         URI ingest = URI.create(base + "/v1/coherence/signals");
         URI health = URI.create(base + "/health/ready");
         liberty.awaitOk(health, Duration.ofMinutes(3));
@@ -75,6 +76,7 @@ public final class DevStack {
         Files.writeString(tokenFile, token);
         JsonObject descriptor = Json.createObjectBuilder()
                 .add("graphqlUrl", graphql.toString())
+                .add("wsUrl", ws.toString())
                 .add("ingestUrl", ingest.toString())
                 .add("healthUrl", health.toString())
                 .add("metricsUrl", base + "/metrics")
@@ -97,6 +99,7 @@ public final class DevStack {
                 ============================================================
                  Coherence is ready (%d s)
                    GraphQL : %s
+                   Live    : %s  (graphql-transport-ws subscriptions)
                    Ingest  : %s
                    Health  : %s
                    Metrics : %s/metrics
@@ -111,7 +114,7 @@ public final class DevStack {
                      -d '{"query":"{ tenantCoherence(tenantId: \\"tenant-123\\") { score status updatedAt } }"}'
                  Ctrl-C stops everything.
                 ============================================================
-                """.formatted(seconds, graphql, ingest, health, base, work.resolve("devstack.json"), firstScore,
+                """.formatted(seconds, graphql, ws, ingest, health, base, work.resolve("devstack.json"), firstScore,
                 tokenFile, token, graphql, tokenFile));
         int exit = liberty.waitFor();
         System.out.println("[devstack] Liberty exited with " + exit + "; see " + console);

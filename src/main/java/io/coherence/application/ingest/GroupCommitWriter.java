@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * Groups the writes of concurrent requests into shared transactions (group commit). A caller
  * blocks until the transaction holding its signals committed, so an acknowledgement always means
  * durable; throughput comes from many callers sharing one commit. When a shared transaction
- * fails, each request in it is retried alone, so one request cannot fail its neighbours.
+ * fails, each request in it is retried alone, so one request cannot fail its neighbours. After each
+ * commit, and before answering, the writer tells the commit listener (which publishes events).
  */
 public class GroupCommitWriter implements AutoCloseable {
 
@@ -31,13 +32,19 @@ public class GroupCommitWriter implements AutoCloseable {
 
     private final SignalRepository repository;
     private final WriterSettings settings;
+    private final CommitListener listener;
     private final BlockingQueue<PendingWrite> queue;
     private final ExecutorService writers;
     private volatile boolean running = true;
 
     public GroupCommitWriter(SignalRepository repository, WriterSettings settings) {
+        this(repository, settings, CommitListener.NONE);
+    }
+
+    public GroupCommitWriter(SignalRepository repository, WriterSettings settings, CommitListener listener) {
         this.repository = repository;
         this.settings = settings;
+        this.listener = listener;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         AtomicInteger n = new AtomicInteger();
         this.writers = Executors.newFixedThreadPool(settings.writers(), r -> {
@@ -132,6 +139,7 @@ public class GroupCommitWriter implements AutoCloseable {
         group.forEach(p -> all.addAll(p.signals()));
         try {
             List<WriteOutcome> outcomes = repository.saveAll(all);
+            notifyCommitted(all, outcomes);
             int offset = 0;
             for (PendingWrite p : group) {
                 p.result().complete(outcomes.subList(offset, offset + p.signals().size()));
@@ -144,6 +152,15 @@ public class GroupCommitWriter implements AutoCloseable {
             } else {
                 group.forEach(p -> flush(List.of(p)));
             }
+        }
+    }
+
+    /** The write is durable whatever the listener does; a failing listener costs events, not data. */
+    private void notifyCommitted(List<Signal> signals, List<WriteOutcome> outcomes) {
+        try {
+            listener.committed(signals, outcomes);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "publishing committed signals failed; subscribers miss them", e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.coherence.application.scoring;
 
+import io.coherence.application.events.EventBus;
+import io.coherence.application.events.ScoreChanged;
 import io.coherence.application.query.ScoreCache;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.PendingTenant;
@@ -22,7 +24,8 @@ import java.util.logging.Logger;
 /**
  * Recomputes the scores of tenants that received signals since their last score, and of tenants
  * whose score is older than the staleness bound (their window moved). Each score goes to
- * PostgreSQL first, then to the graph (which clears the tenant's pending mark), then to the cache.
+ * PostgreSQL first, then to the graph (which clears the tenant's pending mark), then to the cache,
+ * and is then published as a ScoreChanged event for live subscribers.
  * A failure leaves the tenant pending for the next run.
  */
 @ApplicationScoped
@@ -37,16 +40,18 @@ public class ScoreMaterializer {
     private final ScoringSettings settings;
     private final MaterializerLock lock;
     private final Clock clock;
+    private final EventBus bus;
     private final AtomicReference<Instant> lastRun = new AtomicReference<>(Instant.EPOCH);
 
     /** For the CDI client proxy only. */
     protected ScoreMaterializer() {
-        this(null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null, null);
     }
 
     @Inject
     public ScoreMaterializer(SignalRepository signals, ScoreRepository scores, ScoreProjection projection,
-                             ScoreCache cache, ScoringSettings settings, MaterializerLock lock, Clock clock) {
+                             ScoreCache cache, ScoringSettings settings, MaterializerLock lock, Clock clock,
+                             EventBus bus) {
         this.signals = signals;
         this.scores = scores;
         this.projection = projection;
@@ -54,6 +59,7 @@ public class ScoreMaterializer {
         this.settings = settings;
         this.lock = lock;
         this.clock = clock;
+        this.bus = bus;
     }
 
     /**
@@ -93,6 +99,7 @@ public class ScoreMaterializer {
             scores.upsert(score);
             projection.record(score, version);
             cache.put(score);
+            bus.publish(List.of(new ScoreChanged(score, clock.instant())));
             return true;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "materializing tenant_id=" + tenant + " failed; it stays pending", e);

@@ -6,10 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonString;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
-import java.util.Arrays;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -30,16 +27,8 @@ public class CallerContext {
         if (!(principal instanceof JsonWebToken token) || token.getRawToken() == null) {
             return Optional.empty();
         }
-        return Optional.of(new Caller(token.getSubject(), Optional.ofNullable(stringClaim(token, "tenant")),
-                scopes(token)));
-    }
-
-    private static Set<String> scopes(JsonWebToken token) {
-        String scope = stringClaim(token, "scope");
-        if (scope == null || scope.isBlank()) {
-            return Set.of();
-        }
-        return Arrays.stream(scope.trim().split("\\s+")).collect(Collectors.toUnmodifiableSet());
+        return Optional.of(CallerClaims.caller(token.getSubject(), stringClaim(token, "tenant"),
+                stringClaim(token, "scope")));
     }
 
     private static String stringClaim(JsonWebToken token, String name) {

@@ -3,16 +3,22 @@ package io.coherence.domain.signal;
 /**
  * What storing one signal did: {@code ACCEPTED} created it, {@code DUPLICATE} found it already
  * stored. {@code provenanceId} is that of the stored signal (the original one for a duplicate).
+ * {@code sequence} is the accepted signal's position in its tenant's commit order (1, 2, 3, …,
+ * gapless per tenant); a duplicate has none (0).
  */
-public record WriteOutcome(Status status, String provenanceId) {
+public record WriteOutcome(Status status, String provenanceId, long sequence) {
 
     public enum Status { ACCEPTED, DUPLICATE }
 
-    public static WriteOutcome accepted(String provenanceId) {
-        return new WriteOutcome(Status.ACCEPTED, provenanceId);
+    public static WriteOutcome accepted(String provenanceId, long sequence) {
+        return new WriteOutcome(Status.ACCEPTED, provenanceId, sequence);
     }
 
     public static WriteOutcome duplicate(String provenanceId) {
-        return new WriteOutcome(Status.DUPLICATE, provenanceId);
+        return new WriteOutcome(Status.DUPLICATE, provenanceId, 0);
+    }
+
+    public boolean accepted() {
+        return status == Status.ACCEPTED;
     }
 }

@@ -1,5 +1,8 @@
 package io.coherence.infrastructure.config;
 
+import io.coherence.application.events.EventBus;
+import io.coherence.application.events.EventSettings;
+import io.coherence.application.ingest.CommittedSignalPublisher;
 import io.coherence.application.ingest.GroupCommitWriter;
 import io.coherence.application.ingest.IngestSettings;
 import io.coherence.application.ingest.WriterSettings;
@@ -66,8 +69,19 @@ public class Settings {
 
     @Produces
     @Singleton
-    public GroupCommitWriter groupCommitWriter(SignalRepository repository, WriterSettings settings) {
-        return new GroupCommitWriter(repository, settings);
+    public EventSettings events() {
+        return new EventSettings(
+                duration("COHERENCE_EVENTS_REORDER_WINDOW"),
+                duration("COHERENCE_EVENTS_COALESCE_WINDOW"),
+                config.getValue("COHERENCE_EVENTS_TENANT_RATE", Long.class),
+                config.getValue("COHERENCE_EVENTS_TENANT_BURST", Long.class));
+    }
+
+    @Produces
+    @Singleton
+    public GroupCommitWriter groupCommitWriter(SignalRepository repository, WriterSettings settings, EventBus bus,
+                                               Clock clock) {
+        return new GroupCommitWriter(repository, settings, new CommittedSignalPublisher(bus, clock));
     }
 
     public void closeWriter(@Disposes GroupCommitWriter writer) {

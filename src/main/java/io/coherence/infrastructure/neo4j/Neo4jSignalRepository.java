@@ -66,6 +66,13 @@ public class Neo4jSignalRepository implements SignalRepository {
               SET locked.signal_version = coalesce(locked.signal_version, 0))
             """;
 
+    /** The tenants' versions at the end of the write, still under the tenant locks. */
+    static final String TENANT_VERSIONS = """
+            UNWIND $tenants AS tenantId
+            MATCH (t:Tenant {tenant_id: tenantId})
+            RETURN tenantId, t.signal_version AS version
+            """;
+
     static final String WINDOW_TOTALS = """
             MATCH (s:Signal)
             WHERE s.tenant_id = $tenantId AND s.ts >= $from
@@ -100,20 +107,48 @@ public class Neo4jSignalRepository implements SignalRepository {
         // Tenant by tenant, as the locks are taken; the sort is stable, so duplicates keep their order.
         rows.sort(Comparator.comparing(r -> (String) r.get("tenantId")));
         List<String> tenants = rows.stream().map(r -> (String) r.get("tenantId")).distinct().toList();
-        List<Record> records;
+        Written written;
         try (var session = driver.session(SessionConfig.defaultConfig())) {
-            records = session.executeWrite(tx -> {
+            written = session.executeWrite(tx -> {
                 tx.run(LOCK_TENANTS, Map.of("tenants", tenants)).consume();
-                return tx.run(UPSERT, Map.of("rows", rows)).list();
+                List<Record> upserted = tx.run(UPSERT, Map.of("rows", rows)).list();
+                Map<String, Long> versions = new HashMap<>();
+                tx.run(TENANT_VERSIONS, Map.of("tenants", tenants))
+                        .forEachRemaining(r -> versions.put(r.get("tenantId").asString(), r.get("version").asLong()));
+                return new Written(upserted, versions);
             });
         }
+        return outcomes(signals, written);
+    }
+
+    /**
+     * Numbers each tenant's accepted signals in input order so that the last one carries the
+     * tenant's final version: the tenant lock makes those numbers that tenant's commit order.
+     */
+    private static List<WriteOutcome> outcomes(List<Signal> signals, Written written) {
+        boolean[] created = new boolean[signals.size()];
+        String[] provenance = new String[signals.size()];
+        Map<String, Long> createdPerTenant = new HashMap<>();
+        for (Record r : written.upserted()) {
+            int index = r.get("index").asInt();
+            created[index] = r.get("created").asBoolean();
+            provenance[index] = r.get("provenanceId").asString();
+            if (created[index]) {
+                createdPerTenant.merge(signals.get(index).tenant().value(), 1L, Long::sum);
+            }
+        }
+        Map<String, Long> next = new HashMap<>();
+        createdPerTenant.forEach((tenant, n) -> next.put(tenant, written.versions().get(tenant) - n + 1));
         WriteOutcome[] outcomes = new WriteOutcome[signals.size()];
-        for (Record r : records) {
-            String provenanceId = r.get("provenanceId").asString();
-            outcomes[r.get("index").asInt()] = r.get("created").asBoolean()
-                    ? WriteOutcome.accepted(provenanceId) : WriteOutcome.duplicate(provenanceId);
+        for (int i = 0; i < outcomes.length; i++) {
+            outcomes[i] = created[i]
+                    ? WriteOutcome.accepted(provenance[i], next.merge(signals.get(i).tenant().value(), 1L, Long::sum) - 1)
+                    : WriteOutcome.duplicate(provenance[i]);
         }
         return Arrays.asList(outcomes);
+    }
+
+    private record Written(List<Record> upserted, Map<String, Long> versions) {
     }
 
     @Override

@@ -29,6 +29,7 @@ final class FakeSignalRepository implements SignalRepository {
     private final List<List<Signal>> calls = new CopyOnWriteArrayList<>();
     private final List<List<Signal>> committed = new CopyOnWriteArrayList<>();
     private final Map<SignalIdentity, String> stored = new HashMap<>();
+    private final Map<TenantId, Long> versions = new HashMap<>();
     private final Semaphore entered = new Semaphore(0);
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile Predicate<Signal> poison = s -> false;
@@ -92,7 +93,8 @@ final class FakeSignalRepository implements SignalRepository {
             List<WriteOutcome> outcomes = new ArrayList<>(signals.size());
             for (Signal s : signals) {
                 String original = stored.putIfAbsent(s.identity(), s.provenance().provenanceId());
-                outcomes.add(original == null ? WriteOutcome.accepted(s.provenance().provenanceId())
+                outcomes.add(original == null
+                        ? WriteOutcome.accepted(s.provenance().provenanceId(), versions.merge(s.tenant(), 1L, Long::sum))
                         : WriteOutcome.duplicate(original));
             }
             committed.add(List.copyOf(signals));

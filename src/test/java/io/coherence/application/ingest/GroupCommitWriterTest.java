@@ -155,10 +155,11 @@ class GroupCommitWriterTest {
                 List.of(yAgain, signal("b1"))), queued);
         repository.release();
 
-        assertThat(queued.get(0).outcomes()).containsExactly(WriteOutcome.accepted("prov-a1"),
-                WriteOutcome.duplicate("prov-x"), WriteOutcome.accepted("prov-a2"));
+        // x and y took sequences 1 and 2, the held first request 3.
+        assertThat(queued.get(0).outcomes()).containsExactly(WriteOutcome.accepted("prov-a1", 4),
+                WriteOutcome.duplicate("prov-x"), WriteOutcome.accepted("prov-a2", 5));
         assertThat(queued.get(1).outcomes()).containsExactly(WriteOutcome.duplicate("prov-y"),
-                WriteOutcome.accepted("prov-b1"));
+                WriteOutcome.accepted("prov-b1", 6));
         assertThat(repository.calls()).extracting(List::size).containsExactly(2, 1, 5);
     }
 

@@ -1,5 +1,6 @@
 package io.coherence.application.scoring;
 
+import io.coherence.application.events.RecordingEventBus;
 import io.coherence.application.query.ScoreCache;
 import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.provenance.Provenance;
@@ -74,7 +75,7 @@ class MaterializationIT {
         InMemoryScoreCache cache = new InMemoryScoreCache();
         ScoreMaterializer materializer = new ScoreMaterializer(signals, scores, projection, cache,
                 new ScoringSettings(WINDOW, Duration.ofSeconds(1), Duration.ofMinutes(1), 500),
-                PostgresAdapters.advisoryLock(dataSource), Clock.fixed(now, ZoneOffset.UTC));
+                PostgresAdapters.advisoryLock(dataSource), Clock.fixed(now, ZoneOffset.UTC), new RecordingEventBus());
 
         Random random = new Random(20260301L);
         Map<TenantId, List<Signal>> emitted = new LinkedHashMap<>();
@@ -123,7 +124,7 @@ class MaterializationIT {
         PostgresScoreRepository scores = PostgresAdapters.scoreRepository(dataSource);
         ScoreMaterializer materializer = new ScoreMaterializer(signals, scores, new Neo4jScoreProjection(driver),
                 new InMemoryScoreCache(), new ScoringSettings(WINDOW, Duration.ofSeconds(1), Duration.ofMinutes(1), 500),
-                PostgresAdapters.advisoryLock(dataSource), Clock.fixed(now, ZoneOffset.UTC));
+                PostgresAdapters.advisoryLock(dataSource), Clock.fixed(now, ZoneOffset.UTC), new RecordingEventBus());
         TenantId tenant = TenantId.of("it-" + UUID.randomUUID());
         signals.saveAll(List.of(signal(tenant, "a", now.minusSeconds(60), 0.2, 1.0),
                 signal(tenant, "b", now.minusSeconds(30), 0.6, 3.0)));

@@ -1,6 +1,9 @@
 package io.coherence.application.scoring;
 
 import io.coherence.application.query.ScoreCache;
+import io.coherence.application.events.CoherenceEvent;
+import io.coherence.application.events.RecordingEventBus;
+import io.coherence.application.events.ScoreChanged;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.PendingTenant;
 import io.coherence.domain.score.ScoreProjection;
@@ -48,8 +51,9 @@ class ScoreMaterializerTest {
     private final FakeCache cache = new FakeCache();
     private final FakeLock lock = new FakeLock();
     private final MutableClock clock = new MutableClock(NOW);
+    private final RecordingEventBus bus = new RecordingEventBus();
     private final ScoreMaterializer materializer =
-            new ScoreMaterializer(signals, scores, projection, cache, SETTINGS, lock, clock);
+            new ScoreMaterializer(signals, scores, projection, cache, SETTINGS, lock, clock, bus);
 
     @Test
     void pendingTenantsAreScoredAndWrittenToRepositoryThenProjectionThenCache() {
@@ -106,6 +110,18 @@ class ScoreMaterializerTest {
         assertThat(scores.stored).containsOnlyKeys(A, C);
         assertThat(projection.recordedTenants).containsExactly(A, C);
         assertThat(cache.entries).containsOnlyKeys(A, C);
+        assertThat(bus.published()).extracting(CoherenceEvent::tenant).containsExactly(A, C);
+    }
+
+    @Test
+    void everyStoredScoreIsPublishedForLiveSubscribersAfterItIsCached() {
+        projection.pending.add(new PendingTenant(A, 2));
+        signals.totals.put(A, new WindowTotals(1.6, 2.0, 2));
+
+        materializer.run();
+
+        assertThat(bus.published()).containsExactly(
+                new ScoreChanged(new CoherenceScore(A, 0.8, ScoreStatus.HEALTHY, NOW), NOW));
     }
 
     @Test

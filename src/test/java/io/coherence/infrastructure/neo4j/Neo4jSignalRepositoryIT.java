@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -99,7 +100,7 @@ class Neo4jSignalRepositoryIT {
 
         List<WriteOutcome> outcomes = repository.saveAll(List.of(signal));
 
-        assertThat(outcomes).containsExactly(WriteOutcome.accepted("prov-1"));
+        assertThat(outcomes).containsExactly(WriteOutcome.accepted("prov-1", 1));
         List<Record> rows = query("MATCH (t:Tenant {tenant_id: $tenantId})-[:EMITS]->(s:Signal) RETURN s",
                 Map.of("tenantId", tenant.value()));
         assertThat(rows).hasSize(1);
@@ -180,7 +181,7 @@ class Neo4jSignalRepositoryIT {
         List<WriteOutcome> outcomes = repository.saveAll(List.of(signal(tenant, "sig-1", "p-first"),
                 signal(tenant, "sig-1", "p-second")));
 
-        assertThat(outcomes).containsExactly(WriteOutcome.accepted("p-first"), WriteOutcome.duplicate("p-first"));
+        assertThat(outcomes).containsExactly(WriteOutcome.accepted("p-first", 1), WriteOutcome.duplicate("p-first"));
         assertThat(signalNodes(tenant)).isEqualTo(1);
     }
 
@@ -196,8 +197,49 @@ class Neo4jSignalRepositoryIT {
                 signal(later, "s-1", "p-z1-again"),
                 signal(earlier, "s-2", "p-a2")));
 
-        assertThat(outcomes).containsExactly(WriteOutcome.accepted("p-z1"), WriteOutcome.accepted("p-a1"),
-                WriteOutcome.duplicate("p-z1"), WriteOutcome.accepted("p-a2"));
+        assertThat(outcomes).containsExactly(WriteOutcome.accepted("p-z1", 1), WriteOutcome.accepted("p-a1", 1),
+                WriteOutcome.duplicate("p-z1"), WriteOutcome.accepted("p-a2", 2));
+    }
+
+    @Test
+    void acceptedSignalsNumberTheirTenantsCommitsWithoutGaps() {
+        TenantId tenant = freshTenant();
+        List<WriteOutcome> first = repository.saveAll(List.of(signal(tenant, "s-1", "p-1"), signal(tenant, "s-2", "p-2"),
+                signal(tenant, "s-3", "p-3")));
+        List<WriteOutcome> second = repository.saveAll(List.of(signal(tenant, "s-2", "p-2-again"),
+                signal(tenant, "s-4", "p-4"), signal(tenant, "s-5", "p-5")));
+
+        assertThat(first).extracting(WriteOutcome::sequence).containsExactly(1L, 2L, 3L);
+        assertThat(second).extracting(WriteOutcome::sequence).containsExactly(0L, 4L, 5L);
+    }
+
+    @Test
+    void concurrentWritersOfOneTenantShareOneGaplessSequence() throws Exception {
+        TenantId tenant = freshTenant();
+        int writers = 4;
+        int perWriter = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<List<WriteOutcome>>> futures = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                futures.add(pool.submit(() -> {
+                    List<WriteOutcome> all = new ArrayList<>();
+                    for (int i = 0; i < perWriter; i++) {
+                        all.addAll(repository.saveAll(List.of(signal(tenant, "w" + writer + "-" + i, "p-" + writer + "-" + i))));
+                    }
+                    return all;
+                }));
+            }
+            List<Long> sequences = new ArrayList<>();
+            for (Future<List<WriteOutcome>> f : futures) {
+                f.get(60, TimeUnit.SECONDS).forEach(o -> sequences.add(o.sequence()));
+            }
+            assertThat(sequences).containsExactlyInAnyOrderElementsOf(
+                    LongStream.rangeClosed(1, writers * perWriter).boxed().toList());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

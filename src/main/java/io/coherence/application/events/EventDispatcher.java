@@ -1,0 +1,102 @@
+package io.coherence.application.events;
+
+import io.coherence.domain.tenant.TenantId;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This node's fan-out: hands every event to the live subscriptions of its tenant, and to no other
+ * tenant's. Events come from this node's commits and, through the bus bridge, from other replicas.
+ * A tenant without subscribers here costs nothing.
+ */
+@ApplicationScoped
+public class EventDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(EventDispatcher.class.getName());
+    static final long TICK_MILLIS = 5;
+
+    private final EventSettings settings;
+    private final FanoutCounts metrics;
+    private final Map<TenantId, TenantChannel> channels = new ConcurrentHashMap<>();
+    private final Set<TenantChannel> waiting = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ticker;
+
+    /** For the CDI client proxy only. */
+    protected EventDispatcher() {
+        this.settings = null;
+        this.metrics = null;
+        this.ticker = null;
+    }
+
+    @Inject
+    public EventDispatcher(EventSettings settings, FanoutCounts metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coherence-event-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts delivering the tenant's events of that kind to the sink; close the result to stop. */
+    public AutoCloseable subscribe(TenantId tenant, EventKind kind, EventSink sink) {
+        while (true) {
+            TenantChannel channel = channels.computeIfAbsent(tenant, t -> new TenantChannel(settings, metrics));
+            TenantChannel.Subscriber subscriber;
+            synchronized (channel) {
+                if (channels.get(tenant) != channel) {
+                    continue;
+                }
+                subscriber = channel.add(kind, sink);
+            }
+            return () -> {
+                synchronized (channel) {
+                    if (channel.remove(subscriber)) {
+                        channels.remove(tenant, channel);
+                        waiting.remove(channel);
+                    }
+                }
+            };
+        }
+    }
+
+    public void dispatch(List<? extends CoherenceEvent> events) {
+        long now = System.nanoTime();
+        for (CoherenceEvent event : events) {
+            TenantChannel channel = channels.get(event.tenant());
+            if (channel != null) {
+                channel.offer(event, now);
+                if (channel.tick(now)) {
+                    waiting.add(channel);
+                }
+            }
+        }
+    }
+
+    private void tick() {
+        try {
+            long now = System.nanoTime();
+            waiting.removeIf(channel -> !channel.tick(now));
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again; log and keep ticking.
+            LOG.log(Level.SEVERE, "event dispatcher tick failed", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        ticker.shutdownNow();
+    }
+}

@@ -1,0 +1,81 @@
+package io.coherence.application.events;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * Subscription metrics: live connections and subscriptions, events sent and dropped (by reason),
+ * events out of commit order, and the commit→send latency histogram
+ * {@code subscription_fanout_latency_ms} (buckets in microprofile-config.properties).
+ */
+@ApplicationScoped
+public class FanoutMetrics implements FanoutCounts {
+
+    private final MetricRegistry registry;
+    private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong subscriptions = new AtomicLong();
+
+    /** For the CDI client proxy only. */
+    protected FanoutMetrics() {
+        this(null);
+    }
+
+    @Inject
+    public FanoutMetrics(MetricRegistry registry) {
+        this.registry = registry;
+    }
+
+    @PostConstruct
+    void register() {
+        registry.gauge("subscription_connections", connections, AtomicLong::get);
+        registry.gauge("subscription_active", subscriptions, AtomicLong::get);
+    }
+
+    public void connectionOpened() {
+        connections.incrementAndGet();
+    }
+
+    public void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    public void subscriptionStarted() {
+        subscriptions.incrementAndGet();
+    }
+
+    public void subscriptionEnded() {
+        subscriptions.decrementAndGet();
+    }
+
+    /** One event reached a client's socket, {@code latencyMillis} after its commit. */
+    public void sent(long latencyMillis) {
+        registry.counter("subscription_events_sent").inc();
+        registry.histogram("subscription_fanout_latency_ms").update(Math.max(0, latencyMillis));
+    }
+
+    /** A connection was refused or closed by a limit, named by its error code. */
+    public void refused(String code) {
+        registry.counter("subscription_refusals", new Tag("code", code)).inc();
+    }
+
+    @Override
+    public void dropped(String reason, long count) {
+        if (count > 0) {
+            registry.counter("subscription_events_dropped", new Tag("reason", reason)).inc(count);
+        }
+    }
+
+    @Override
+    public void outOfOrder(long gaps, long late) {
+        if (gaps > 0) {
+            registry.counter("subscription_sequence_gaps").inc(gaps);
+        }
+        if (late > 0) {
+            registry.counter("subscription_events_late").inc(late);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.coherence.application.events;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One tenant's subscribers on this node: puts signal events into commit order, drops a score
+ * older than the last one sent, meters the tenant's event rate and, when coalescing is on, holds
+ * events for the window. Sinks are called under the channel's lock, so each sees the same order.
+ */
+final class TenantChannel {
+
+    static final String RATE_LIMITED = "EVENTS_RATE_LIMITED";
+
+    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final TenantSequencer sequencer;
+    private final Bucket bucket;
+    private final long coalesceNanos;
+    private final FanoutCounts counts;
+    private final List<CoherenceEvent> coalesced = new ArrayList<>();
+    private long coalescingSince;
+    private ScoreChanged lastScore;
+
+    TenantChannel(EventSettings settings, FanoutCounts counts) {
+        this.sequencer = new TenantSequencer(settings.reorderWindow().toNanos());
+        this.bucket = Bucket.builder().addLimit(Bandwidth.builder()
+                .capacity(settings.tenantEventsBurst())
+                .refillGreedy(settings.tenantEventsPerSecond(), Duration.ofSeconds(1))
+                .build()).build();
+        this.coalesceNanos = settings.coalesceWindow().toNanos();
+        this.counts = counts;
+    }
+
+    Subscriber add(EventKind kind, EventSink sink) {
+        Subscriber s = new Subscriber(kind, sink);
+        subscribers.add(s);
+        return s;
+    }
+
+    /** Removes the subscriber; true when none is left. */
+    synchronized boolean remove(Subscriber s) {
+        subscribers.remove(s);
+        return subscribers.isEmpty();
+    }
+
+    synchronized boolean idle() {
+        return subscribers.isEmpty();
+    }
+
+    synchronized void offer(CoherenceEvent event, long nowNanos) {
+        if (event instanceof SignalCommitted signal) {
+            long late = sequencer.late();
+            release(sequencer.offer(signal, nowNanos), nowNanos);
+            if (sequencer.late() != late) {
+                counts.outOfOrder(0, sequencer.late() - late);
+            }
+        } else if (event instanceof ScoreChanged score) {
+            if (lastScore == null || !score.score().updatedAt().isBefore(lastScore.score().updatedAt())) {
+                lastScore = score;
+                release(List.of(score), nowNanos);
+            }
+        }
+    }
+
+    /** Sends what waited long enough; true while something still waits. */
+    synchronized boolean tick(long nowNanos) {
+        long gaps = sequencer.gaps();
+        release(sequencer.expire(nowNanos), nowNanos);
+        if (sequencer.gaps() != gaps) {
+            counts.outOfOrder(sequencer.gaps() - gaps, 0);
+        }
+        if (!coalesced.isEmpty() && nowNanos - coalescingSince >= coalesceNanos) {
+            List<CoherenceEvent> batch = List.copyOf(coalesced);
+            coalesced.clear();
+            batch.forEach(this::deliver);
+        }
+        return sequencer.waiting() || !coalesced.isEmpty();
+    }
+
+    private void release(List<? extends CoherenceEvent> events, long nowNanos) {
+        for (CoherenceEvent e : events) {
+            if (!bucket.tryConsume(1)) {
+                counts.dropped(RATE_LIMITED, subscribers.size());
+                subscribers.forEach(s -> s.missed(e, RATE_LIMITED));
+            } else if (coalesceNanos > 0) {
+                if (coalesced.isEmpty()) {
+                    coalescingSince = nowNanos;
+                }
+                coalesced.add(e);
+            } else {
+                deliver(e);
+            }
+        }
+    }
+
+    private void deliver(CoherenceEvent e) {
+        for (Subscriber s : subscribers) {
+            if (s.kind().matches(e)) {
+                s.sink().accept(e);
+            }
+        }
+    }
+
+    record Subscriber(EventKind kind, EventSink sink) {
+        void missed(CoherenceEvent e, String reason) {
+            if (kind.matches(e)) {
+                sink.missed(1, reason);
+            }
+        }
+    }
+}

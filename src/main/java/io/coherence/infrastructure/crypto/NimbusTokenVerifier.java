@@ -1,0 +1,162 @@
+package io.coherence.infrastructure.crypto;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSKeySelector;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SingleKeyJWSKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.coherence.application.CoherenceException;
+import io.coherence.application.ErrorCode;
+import io.coherence.application.security.CallerClaims;
+import io.coherence.application.security.TokenVerifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Verifies tokens with the configuration the HTTP path's MicroProfile JWT reads: the PEM in
+ * {@code mp.jwt.verify.publickey} (JWT_PUBLIC_KEY) or the PEM/JWKS at
+ * {@code mp.jwt.verify.publickey.location}, RS256 only, issuer {@code JWT_ISSUER}, audience
+ * {@code JWT_AUDIENCE}, clock skew {@code JWT_CLOCK_SKEW}; sub, iat and exp required.
+ */
+@ApplicationScoped
+public class NimbusTokenVerifier implements TokenVerifier {
+
+    private static final Pattern LIBERTY_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+    @Inject
+    @ConfigProperty(name = "mp.jwt.verify.publickey")
+    Optional<String> publicKey;
+
+    @Inject
+    @ConfigProperty(name = "mp.jwt.verify.publickey.location")
+    Optional<String> publicKeyLocation;
+
+    @Inject
+    @ConfigProperty(name = "JWT_ISSUER")
+    String issuer;
+
+    @Inject
+    @ConfigProperty(name = "JWT_AUDIENCE")
+    String audience;
+
+    @Inject
+    @ConfigProperty(name = "JWT_CLOCK_SKEW")
+    String clockSkew;
+
+    private volatile DefaultJWTProcessor<SecurityContext> processor;
+
+    @Override
+    public Verified verify(String token) {
+        JWTClaimsSet claims;
+        try {
+            claims = processor().process(token, null);
+        } catch (ParseException e) {
+            throw refused("the token is not a JWT");
+        } catch (BadJOSEException e) {
+            throw refused("the token is not valid: " + e.getMessage());
+        } catch (JOSEException e) {
+            throw refused("the token could not be verified: " + e.getMessage());
+        }
+        try {
+            return new Verified(CallerClaims.caller(claims.getSubject(), claims.getStringClaim("tenant"),
+                    claims.getStringClaim("scope")), claims.getExpirationTime().toInstant());
+        } catch (ParseException e) {
+            throw refused("the token's tenant and scope claims must be strings");
+        }
+    }
+
+    private static CoherenceException refused(String message) {
+        return new CoherenceException(ErrorCode.UNAUTHENTICATED, message);
+    }
+
+    private DefaultJWTProcessor<SecurityContext> processor() {
+        DefaultJWTProcessor<SecurityContext> p = processor;
+        if (p == null) {
+            p = new DefaultJWTProcessor<>();
+            p.setJWSKeySelector(keys());
+            Set<String> audiences = Arrays.stream(audience.split(",")).map(String::trim)
+                    .filter(a -> !a.isEmpty()).collect(Collectors.toSet());
+            DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audiences,
+                    new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "iat", "exp"), null);
+            claims.setMaxClockSkew((int) skew(clockSkew).toSeconds());
+            p.setJWTClaimsSetVerifier(claims);
+            processor = p;
+        }
+        return p;
+    }
+
+    /** A PEM is one key, used whatever the token's kid; a JWKS is matched by kid, as MP JWT does. */
+    private JWSKeySelector<SecurityContext> keys() {
+        String publicKey = this.publicKey.orElse("");
+        String publicKeyLocation = this.publicKeyLocation.orElse("");
+        try {
+            if (!publicKey.isBlank()) {
+                return new SingleKeyJWSKeySelector<>(JWSAlgorithm.RS256, pem(publicKey));
+            }
+            if (publicKeyLocation.startsWith("http://") || publicKeyLocation.startsWith("https://")) {
+                return new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
+                        JWKSourceBuilder.create(URI.create(publicKeyLocation).toURL()).build());
+            }
+            if (!publicKeyLocation.isBlank()) {
+                Path file = publicKeyLocation.startsWith("file:") ? Path.of(URI.create(publicKeyLocation))
+                        : Path.of(publicKeyLocation);
+                String content = Files.readString(file).trim();
+                return content.startsWith("{")
+                        ? new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(JWKSet.parse(content)))
+                        : new SingleKeyJWSKeySelector<>(JWSAlgorithm.RS256, pem(content));
+            }
+        } catch (IOException | ParseException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("the JWT verification key cannot be read: " + e.getMessage(), e);
+        }
+        throw refused("no JWT verification key is configured (JWT_PUBLIC_KEY or MP_JWT_VERIFY_PUBLICKEY_LOCATION)");
+    }
+
+    /** An RSA public key in PEM (SubjectPublicKeyInfo), read with the JDK alone. */
+    static RSAPublicKey pem(String pem) throws GeneralSecurityException {
+        String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+        return (RSAPublicKey) KeyFactory.getInstance("RSA")
+                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    }
+
+    /** Liberty's duration syntax as used by mpJwt's clockSkew: 60s, 500ms, 2m, 1h; or ISO-8601. */
+    static Duration skew(String value) {
+        Matcher m = LIBERTY_DURATION.matcher(value.trim());
+        if (!m.matches()) {
+            return Duration.parse(value.trim());
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+}

@@ -1,0 +1,137 @@
+package io.coherence.infrastructure.redis;
+
+import io.coherence.application.events.CoherenceEvent;
+import io.coherence.application.events.EventBus;
+import io.coherence.application.events.EventDispatcher;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.redisson.Redisson;
+import org.redisson.api.RTopic;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+
+/**
+ * The event bus: this node's dispatcher first, then a Redis pub/sub topic that every replica
+ * listens on. Each message names its sending node, and a node ignores its own messages, so the
+ * node that committed delivers each event once. Publishing never waits for Redis. Without
+ * {@code REDIS_URL} the bus is local (a single-node install).
+ */
+@ApplicationScoped
+public class RedisEventBus implements EventBus {
+
+    private static final Logger LOG = Logger.getLogger(RedisEventBus.class.getName());
+    private static final long RETRY_SECONDS = 5;
+
+    private final String redisUrl;
+    private final String channel;
+    private final EventDispatcher dispatcher;
+    private final String node = UUID.randomUUID().toString();
+    private volatile RTopic topic;
+    private RedissonClient client;
+    private ScheduledExecutorService retries;
+
+    /** For the CDI client proxy only. */
+    protected RedisEventBus() {
+        this("", "", null);
+    }
+
+    @Inject
+    public RedisEventBus(@ConfigProperty(name = "REDIS_URL", defaultValue = "") String redisUrl,
+                         @ConfigProperty(name = "COHERENCE_EVENTS_CHANNEL") String channel,
+                         EventDispatcher dispatcher) {
+        this.redisUrl = redisUrl;
+        this.channel = channel;
+        this.dispatcher = dispatcher;
+    }
+
+    /** Joins the topic when the application starts, so other replicas' events arrive from then on. */
+    void start(@Observes Startup startup) {
+        start();
+    }
+
+    public synchronized void start() {
+        if (redisUrl.isBlank() || topic != null || retries != null) {
+            return;
+        }
+        retries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coherence-event-bridge");
+            t.setDaemon(true);
+            return t;
+        });
+        retries.execute(this::connect);
+    }
+
+    private void connect() {
+        try {
+            Config config = new Config();
+            config.useSingleServer().setAddress(redisUrl);
+            RedissonClient c = Redisson.create(config);
+            RTopic t = c.getTopic(channel, StringCodec.INSTANCE);
+            t.addListener(String.class, (ch, message) -> receive(message));
+            synchronized (this) {
+                client = c;
+                topic = t;
+            }
+            LOG.info(() -> "event bridge joined Redis topic " + channel + " as node " + node);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "event bridge cannot reach Redis; other replicas' events are not received."
+                    + " Retrying in " + RETRY_SECONDS + " s: " + e.getMessage());
+            retries.schedule(this::connect, RETRY_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void publish(List<? extends CoherenceEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        dispatcher.dispatch(events);
+        RTopic t = topic;
+        if (t != null) {
+            t.publishAsync(EventCodec.encode(node, events)).whenComplete((receivers, failure) -> {
+                if (failure != null) {
+                    LOG.log(Level.WARNING, "event bridge publish failed; other replicas miss "
+                            + events.size() + " events: " + failure.getMessage());
+                }
+            });
+        }
+    }
+
+    /** Whether the bridge to other replicas is up (false for a local bus). */
+    public boolean bridged() {
+        return topic != null;
+    }
+
+    private void receive(String message) {
+        try {
+            EventCodec.Message decoded = EventCodec.decode(message);
+            if (!node.equals(decoded.node())) {
+                dispatcher.dispatch(decoded.events());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "event bridge ignored a message it cannot read: " + e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    public synchronized void stop() {
+        if (retries != null) {
+            retries.shutdownNow();
+        }
+        if (client != null) {
+            client.shutdown();
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package io.coherence.interfaces.websocket;
+
+import io.coherence.application.CoherenceException;
+import io.coherence.application.security.TokenVerifier;
+import io.coherence.domain.policy.Action;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One graphql-transport-ws connection: the protocol's state machine, its subscriptions and its
+ * send queue. Close codes are the protocol's: 4400 invalid message, 4401 subscribe before ack,
+ * 4403 forbidden (bad or expired token), 4408 no connection_init in time, 4409 duplicate
+ * subscription id, 4429 repeated connection_init, 4500 internal error; plus 1013 (try again later)
+ * for a tenant over its connection limit or a client too slow to read its events.
+ */
+final class Connection {
+
+    static final int INVALID_MESSAGE = 4400;
+    static final int UNAUTHORIZED = 4401;
+    static final int FORBIDDEN = 4403;
+    static final int INIT_TIMEOUT = 4408;
+    static final int DUPLICATE_ID = 4409;
+    static final int TOO_MANY_INITS = 4429;
+    static final int INTERNAL_ERROR = 4500;
+    static final int TRY_AGAIN_LATER = 1013;
+
+    private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+    private static final Jsonb JSONB = JsonbBuilder.create();
+
+    private final Transport transport;
+    private final SubscriptionServices services;
+    private final SubscriptionLimits limits;
+    private final Outbox outbox;
+    private final Map<String, LiveSubscription> subscriptions = new ConcurrentHashMap<>();
+    private boolean initReceived;
+    private TokenVerifier.Verified identity;
+    private String admittedTenant;
+    private boolean closed;
+    private final AtomicBoolean slowConsumerClosing = new AtomicBoolean();
+    private ScheduledFuture<?> initTimer;
+    private ScheduledFuture<?> expiryTimer;
+
+    Connection(Transport transport, SubscriptionServices services) {
+        this.transport = transport;
+        this.services = services;
+        this.limits = services.limits();
+        this.outbox = new Outbox(transport, limits.sendQueue(), limits.slowConsumerGrace().toNanos(),
+                committedAt -> services.metrics().sent(System.currentTimeMillis() - committedAt));
+    }
+
+    synchronized void opened() {
+        services.registry().opened(this);
+        services.metrics().connectionOpened();
+        initTimer = services.scheduler().schedule(this::initTimedOut, limits.initTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    void receive(String text) {
+        try {
+            handle(parse(text));
+        } catch (InvalidMessage e) {
+            close(INVALID_MESSAGE, "Invalid message received: " + e.getMessage());
+        } catch (RuntimeException e) {
+            String incident = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "subscription connection failed, incident " + incident, e);
+            close(INTERNAL_ERROR, "Internal server error, incident " + incident);
+        }
+    }
+
+    private synchronized void handle(JsonObject message) {
+        if (closed) {
+            return;
+        }
+        String type = message.getString("type");
+        switch (type) {
+            case "connection_init" -> init(optionalObject(message, "payload"));
+            case "ping" -> outbox.control("{\"type\":\"pong\"}");
+            case "pong" -> optionalObject(message, "payload");
+            case "subscribe" -> subscribe(message);
+            case "complete" -> complete(requiredId(message));
+            default -> throw new InvalidMessage("unexpected message type " + type);
+        }
+    }
+
+    private void init(JsonObject payload) {
+        if (initReceived) {
+            close(TOO_MANY_INITS, "Too many initialisation requests");
+            return;
+        }
+        initReceived = true;
+        initTimer.cancel(false);
+        String token = token(payload);
+        if (token == null) {
+            close(FORBIDDEN, "Forbidden: connection_init carries no token (payload.Authorization: Bearer ...)");
+            return;
+        }
+        TokenVerifier.Verified verified;
+        try {
+            verified = services.tokens().verify(token);
+        } catch (CoherenceException e) {
+            close(FORBIDDEN, "Forbidden: " + e.getMessage());
+            return;
+        }
+        String tenant = verified.caller().tenant().orElse("");
+        if (!services.registry().admit(tenant, limits.connectionsPerTenant())) {
+            services.metrics().refused("TENANT_CONNECTION_LIMIT");
+            close(TRY_AGAIN_LATER, "TENANT_CONNECTION_LIMIT: tenant has " + limits.connectionsPerTenant()
+                    + " connections on this replica");
+            return;
+        }
+        admittedTenant = tenant;
+        identity = verified;
+        long untilExpiry = Duration.between(Instant.now(), verified.expiresAt()).toMillis();
+        expiryTimer = services.scheduler().schedule(this::expired, Math.max(0, untilExpiry), TimeUnit.MILLISECONDS);
+        outbox.control("{\"type\":\"connection_ack\"}");
+    }
+
+    private void subscribe(JsonObject message) {
+        if (identity == null) {
+            close(UNAUTHORIZED, "Unauthorized");
+            return;
+        }
+        String id = requiredId(message);
+        JsonObject payload = optionalObject(message, "payload");
+        if (payload == null || !(payload.get("query") instanceof JsonString query)) {
+            throw new InvalidMessage("subscribe needs payload.query");
+        }
+        JsonObject variables = optionalObject(payload, "variables");
+        String operationName = optionalString(payload, "operationName");
+        optionalObject(payload, "extensions");
+        if (subscriptions.containsKey(id)) {
+            close(DUPLICATE_ID, "Subscriber for " + id + " already exists");
+            return;
+        }
+        Planned planned = services.planner().plan(query.getString(), variables == null ? Map.of() : toMap(variables),
+                operationName);
+        if (planned instanceof Planned.Rejection r) {
+            error(id, r.errors());
+        } else if (planned instanceof Planned.ImmediateResult result) {
+            outbox.control(next(id, JSONB.toJson(result.result())));
+            outbox.control(completeMessage(id));
+        } else {
+            start(id, (Planned.Subscription) planned);
+        }
+    }
+
+    private void start(String id, Planned.Subscription plan) {
+        if (subscriptions.size() >= limits.subscriptionsPerConnection()) {
+            services.metrics().refused("SUBSCRIPTION_LIMIT");
+            error(id, OperationPlanner.error("this connection already has " + limits.subscriptionsPerConnection()
+                    + " subscriptions", null, "SUBSCRIPTION_LIMIT"));
+            return;
+        }
+        try {
+            services.enforcer().require(identity.caller(), Action.READ, plan.tenantId());
+        } catch (CoherenceException e) {
+            error(id, OperationPlanner.error(e.getMessage(), null, e.code().name()));
+            return;
+        }
+        LiveSubscription live = new LiveSubscription(id, services.renderer(plan), this);
+        subscriptions.put(id, live);
+        live.start(services.dispatcher(), plan);
+        services.metrics().subscriptionStarted();
+    }
+
+    private void complete(String id) {
+        LiveSubscription live = subscriptions.remove(id);
+        if (live != null) {
+            live.stop();
+            services.metrics().subscriptionEnded();
+        }
+    }
+
+    /** The token ran out: each subscription ends with an error, then the connection closes (4403). */
+    private synchronized void expired() {
+        if (closed) {
+            return;
+        }
+        String message = "the token expired at " + identity.expiresAt() + "; reconnect with a fresh token";
+        for (String id : List.copyOf(subscriptions.keySet())) {
+            complete(id);
+            error(id, OperationPlanner.error(message, null, "TOKEN_EXPIRED"));
+        }
+        shutdown();
+        outbox.closeAfterQueued(FORBIDDEN, "Forbidden: token expired");
+    }
+
+    private synchronized void initTimedOut() {
+        if (!initReceived && !closed) {
+            close(INIT_TIMEOUT, "Connection initialisation timeout");
+        }
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    /** A subscriber of this connection fell behind for too long; closes from the scheduler, never inline. */
+    void slowConsumer(long dropped) {
+        if (slowConsumerClosing.getAndSet(true)) {
+            return;
+        }
+        services.metrics().refused("SLOW_CONSUMER");
+        services.closer().execute(() -> close(TRY_AGAIN_LATER,
+                "SLOW_CONSUMER: send queue full for over " + limits.slowConsumerGrace().toMillis() + " ms, "
+                        + dropped + " events dropped"));
+    }
+
+    void dropped(String reason) {
+        services.metrics().dropped(reason, 1);
+    }
+
+    synchronized void close(int code, String reason) {
+        if (closed) {
+            return;
+        }
+        shutdown();
+        transport.close(code, reason);
+    }
+
+    /** The socket is gone (either side closed it). */
+    synchronized void closed() {
+        shutdown();
+    }
+
+    private void shutdown() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (initTimer != null) {
+            initTimer.cancel(false);
+        }
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+        }
+        List.copyOf(subscriptions.keySet()).forEach(this::complete);
+        if (admittedTenant != null) {
+            services.registry().release(admittedTenant);
+        }
+        services.registry().closed(this);
+        services.metrics().connectionClosed();
+    }
+
+    private void error(String id, Map<String, Object> error) {
+        error(id, List.of(error));
+    }
+
+    private void error(String id, List<Map<String, Object>> errors) {
+        outbox.control("{\"id\":" + quote(id) + ",\"type\":\"error\",\"payload\":" + JSONB.toJson(errors) + "}");
+    }
+
+    static String next(String id, String payloadJson) {
+        return "{\"id\":" + quote(id) + ",\"type\":\"next\",\"payload\":" + payloadJson + "}";
+    }
+
+    private static String completeMessage(String id) {
+        return "{\"id\":" + quote(id) + ",\"type\":\"complete\"}";
+    }
+
+    static String quote(String s) {
+        return Json.createValue(s).toString();
+    }
+
+    /** Accepts "Authorization": "Bearer …" (any case) or "token": "…". */
+    private static String token(JsonObject payload) {
+        if (payload == null) {
+            return null;
+        }
+        for (Map.Entry<String, JsonValue> e : payload.entrySet()) {
+            if (e.getValue() instanceof JsonString s && (e.getKey().equalsIgnoreCase("authorization")
+                    || e.getKey().equals("token"))) {
+                String value = s.getString().trim();
+                return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).trim() : value;
+            }
+        }
+        return null;
+    }
+
+    private static JsonObject parse(String text) {
+        try {
+            JsonValue value = Json.createReader(new StringReader(text)).readValue();
+            if (!(value instanceof JsonObject o) || !(o.get("type") instanceof JsonString)) {
+                throw new InvalidMessage("a message is a JSON object with a string type");
+            }
+            return o;
+        } catch (JsonException e) {
+            throw new InvalidMessage("not JSON");
+        }
+    }
+
+    private static String requiredId(JsonObject message) {
+        if (!(message.get("id") instanceof JsonString id) || id.getString().isEmpty()) {
+            throw new InvalidMessage(message.getString("type") + " needs a non-empty string id");
+        }
+        return id.getString();
+    }
+
+    private static JsonObject optionalObject(JsonObject parent, String name) {
+        JsonValue value = parent.get(name);
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (value instanceof JsonObject o) {
+            return o;
+        }
+        throw new InvalidMessage(name + " must be an object");
+    }
+
+    private static String optionalString(JsonObject parent, String name) {
+        JsonValue value = parent.get(name);
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (value instanceof JsonString s) {
+            return s.getString();
+        }
+        throw new InvalidMessage(name + " must be a string");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> toMap(JsonObject object) {
+        return JSONB.fromJson(object.toString(), Map.class);
+    }
+
+    /** A message the protocol does not allow: the connection closes with 4400. */
+    private static final class InvalidMessage extends RuntimeException {
+        InvalidMessage(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.coherence.interfaces.websocket;
+
+import graphql.ExecutionInput;
+import graphql.GraphQL;
+import graphql.GraphQLError;
+import graphql.GraphQLException;
+import graphql.execution.RawVariables;
+import graphql.language.Document;
+import graphql.language.Field;
+import graphql.language.OperationDefinition;
+import graphql.language.Selection;
+import graphql.language.SourceLocation;
+import graphql.normalized.ExecutableNormalizedField;
+import graphql.normalized.ExecutableNormalizedOperation;
+import graphql.normalized.ExecutableNormalizedOperationFactory;
+import graphql.parser.InvalidSyntaxException;
+import graphql.parser.Parser;
+import graphql.schema.GraphQLSchema;
+import graphql.validation.ValidationError;
+import graphql.validation.Validator;
+import io.coherence.application.events.EventKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a subscribe payload into a plan with graphql-java: parse, validate against the schema,
+ * pick the operation, coerce the variables, and resolve fragments, aliases and @skip/@include into
+ * the list of fields each event must carry. Introspection queries are answered at once; other
+ * queries and mutations belong to /graphql.
+ */
+final class OperationPlanner {
+
+    private static final Map<String, EventKind> ROOTS = Map.of(
+            "coherenceEvents", EventKind.SIGNALS,
+            "coherenceScoreChanged", EventKind.SCORES);
+
+    private final GraphQLSchema schema;
+    private final GraphQL introspection;
+
+    OperationPlanner(GraphQLSchema schema) {
+        this.schema = schema;
+        this.introspection = GraphQL.newGraphQL(schema).build();
+    }
+
+    Planned plan(String query, Map<String, Object> variables, String operationName) {
+        Document document;
+        try {
+            document = Parser.parse(query);
+        } catch (InvalidSyntaxException e) {
+            return reject(e.getMessage(), e.getLocation(), "GRAPHQL_PARSE_FAILED");
+        }
+        List<ValidationError> invalid = new Validator().validateDocument(schema, document, Locale.ENGLISH);
+        if (!invalid.isEmpty()) {
+            List<Map<String, Object>> errors = new ArrayList<>();
+            invalid.forEach(e -> errors.add(error(e.getMessage(), e.getLocations(), "GRAPHQL_VALIDATION_FAILED")));
+            return new Planned.Rejection(errors);
+        }
+        OperationDefinition operation = operation(document, operationName);
+        if (operation == null) {
+            return reject(operationName == null
+                    ? "the document holds several operations; name one in operationName"
+                    : "the document holds no operation named " + operationName, null, "GRAPHQL_VALIDATION_FAILED");
+        }
+        if (operation.getOperation() != OperationDefinition.Operation.SUBSCRIPTION) {
+            if (onlyIntrospection(operation)) {
+                return new Planned.ImmediateResult(introspection.execute(ExecutionInput.newExecutionInput()
+                        .query(query).operationName(operationName).variables(variables).build()).toSpecification());
+            }
+            return reject("this endpoint serves subscriptions; send queries and mutations to /graphql",
+                    operation.getSourceLocation(), "OPERATION_NOT_SUPPORTED");
+        }
+        try {
+            ExecutableNormalizedOperation normalized = ExecutableNormalizedOperationFactory
+                    .createExecutableNormalizedOperationWithRawVariables(schema, document, operationName,
+                            RawVariables.of(variables));
+            ExecutableNormalizedField root = normalized.getTopLevelFields().get(0);
+            List<Planned.Field> fields = new ArrayList<>();
+            for (ExecutableNormalizedField child : root.getChildren()) {
+                fields.add(new Planned.Field(child.getResultKey(), child.getName()));
+            }
+            return new Planned.Subscription(ROOTS.get(root.getName()),
+                    String.valueOf(root.getResolvedArguments().get("tenantId")), root.getResultKey(), List.copyOf(fields));
+        } catch (GraphQLException e) {
+            return reject(e instanceof GraphQLError g ? g.getMessage() : e.getMessage(), null, "BAD_USER_INPUT");
+        }
+    }
+
+    private static OperationDefinition operation(Document document, String name) {
+        List<OperationDefinition> operations = document.getDefinitionsOfType(OperationDefinition.class);
+        if (name == null) {
+            return operations.size() == 1 ? operations.get(0) : null;
+        }
+        return operations.stream().filter(o -> name.equals(o.getName())).findFirst().orElse(null);
+    }
+
+    private static boolean onlyIntrospection(OperationDefinition operation) {
+        if (operation.getOperation() != OperationDefinition.Operation.QUERY) {
+            return false;
+        }
+        for (Selection<?> selection : operation.getSelectionSet().getSelections()) {
+            if (!(selection instanceof Field f) || !f.getName().startsWith("__")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Planned reject(String message, SourceLocation location, String code) {
+        return new Planned.Rejection(List.of(error(message, location == null ? List.of() : List.of(location), code)));
+    }
+
+    static Map<String, Object> error(String message, List<SourceLocation> locations, String code) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", message);
+        if (locations != null && !locations.isEmpty()) {
+            List<Map<String, Object>> where = new ArrayList<>();
+            for (SourceLocation l : locations) {
+                where.add(Map.of("line", l.getLine(), "column", l.getColumn()));
+            }
+            error.put("locations", where);
+        }
+        error.put("extensions", Map.of("code", code));
+        return error;
+    }
+}

@@ -1,0 +1,27 @@
+package io.coherence.interfaces.websocket;
+
+import io.coherence.application.events.EventKind;
+import java.util.List;
+import java.util.Map;
+
+/** What a subscribe message asks for, once parsed and validated against the schema. */
+sealed interface Planned permits Planned.Subscription, Planned.ImmediateResult, Planned.Rejection {
+
+    /**
+     * A live subscription: the root field (its result key is the alias, if any), the tenant and the
+     * selected fields of the event type, with their result keys, in document order.
+     */
+    record Subscription(EventKind kind, String tenantId, String rootKey, List<Field> fields) implements Planned {
+    }
+
+    record Field(String key, String name) {
+    }
+
+    /** A single answer (introspection): one {@code next}, then {@code complete}. */
+    record ImmediateResult(Map<String, Object> result) implements Planned {
+    }
+
+    /** The document cannot run: the errors, GraphQL-shaped, for one {@code error} message. */
+    record Rejection(List<Map<String, Object>> errors) implements Planned {
+    }
+}

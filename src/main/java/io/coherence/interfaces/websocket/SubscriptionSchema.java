@@ -1,0 +1,114 @@
+package io.coherence.interfaces.websocket;
+
+import graphql.GraphQLContext;
+import graphql.execution.CoercedVariables;
+import graphql.language.IntValue;
+import graphql.language.StringValue;
+import graphql.language.Value;
+import graphql.schema.Coercing;
+import graphql.schema.CoercingParseLiteralException;
+import graphql.schema.CoercingParseValueException;
+import graphql.schema.CoercingSerializeException;
+import graphql.schema.GraphQLScalarType;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.idl.RuntimeWiring;
+import graphql.schema.idl.SchemaGenerator;
+import graphql.schema.idl.SchemaParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * The API's schema, built from {@code graphql/schema.graphqls}: the subscription endpoint validates
+ * documents and answers introspection with it. It has no data fetchers: queries and mutations run
+ * at /graphql, and subscription events are rendered from their selections.
+ */
+public final class SubscriptionSchema {
+
+    public static final String RESOURCE = "graphql/schema.graphqls";
+
+    private SubscriptionSchema() {
+    }
+
+    public static GraphQLSchema load() {
+        try (InputStream in = SubscriptionSchema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the application");
+            }
+            var registry = new SchemaParser().parse(new InputStreamReader(in, StandardCharsets.UTF_8));
+            RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
+                    .scalar(scalar("DateTime", new DateTimeCoercing()))
+                    .scalar(scalar("BigInteger", new BigIntegerCoercing()))
+                    .build();
+            return new SchemaGenerator().makeExecutableSchema(registry, wiring);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static GraphQLScalarType scalar(String name, Coercing<?, ?> coercing) {
+        return GraphQLScalarType.newScalar().name(name).coercing(coercing).build();
+    }
+
+    private static final class DateTimeCoercing implements Coercing<Instant, String> {
+        @Override
+        public String serialize(Object value, GraphQLContext context, Locale locale) {
+            if (value instanceof Instant i) {
+                return i.toString();
+            }
+            throw new CoercingSerializeException("not an instant: " + value);
+        }
+
+        @Override
+        public Instant parseValue(Object input, GraphQLContext context, Locale locale) {
+            try {
+                return Instant.parse(String.valueOf(input));
+            } catch (DateTimeParseException e) {
+                throw new CoercingParseValueException("DateTime must be an ISO-8601 instant: " + input);
+            }
+        }
+
+        @Override
+        public Instant parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context,
+                                    Locale locale) {
+            if (input instanceof StringValue s) {
+                return parseValue(s.getValue(), context, locale);
+            }
+            throw new CoercingParseLiteralException("DateTime must be a string");
+        }
+    }
+
+    private static final class BigIntegerCoercing implements Coercing<BigInteger, BigInteger> {
+        @Override
+        public BigInteger serialize(Object value, GraphQLContext context, Locale locale) {
+            if (value instanceof Number n) {
+                return BigInteger.valueOf(n.longValue());
+            }
+            throw new CoercingSerializeException("not an integer: " + value);
+        }
+
+        @Override
+        public BigInteger parseValue(Object input, GraphQLContext context, Locale locale) {
+            try {
+                return new BigInteger(String.valueOf(input));
+            } catch (NumberFormatException e) {
+                throw new CoercingParseValueException("BigInteger must be an integer: " + input);
+            }
+        }
+
+        @Override
+        public BigInteger parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context,
+                                       Locale locale) {
+            if (input instanceof IntValue i) {
+                return i.getValue();
+            }
+            throw new CoercingParseLiteralException("BigInteger must be an integer literal");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.coherence.interfaces.websocket;
+
+import io.coherence.application.events.EventDispatcher;
+import io.coherence.application.events.FanoutMetrics;
+import io.coherence.application.security.PolicyEnforcer;
+import io.coherence.application.security.TokenVerifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** What every subscription connection shares: the application services, the limits, a scheduler. */
+@ApplicationScoped
+public class SubscriptionServices {
+
+    /** Distinct plans kept for shared rendering before the cache starts over. */
+    static final int MAX_RENDERERS = 10_000;
+
+    @Inject
+    TokenVerifier tokens;
+
+    @Inject
+    PolicyEnforcer enforcer;
+
+    @Inject
+    EventDispatcher dispatcher;
+
+    @Inject
+    FanoutMetrics metrics;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_WS_INIT_TIMEOUT")
+    Duration initTimeout;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION")
+    int subscriptionsPerConnection;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_WS_MAX_CONNECTIONS_PER_TENANT")
+    int connectionsPerTenant;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_WS_SEND_QUEUE")
+    int sendQueue;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_WS_SLOW_CONSUMER_GRACE")
+    Duration slowConsumerGrace;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_WS_MAX_MESSAGE_BYTES")
+    int maxMessageBytes;
+
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final Map<Planned.Subscription, EventRenderer> renderers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "coherence-subscriptions");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Closing a socket whose client does not read can block until the close frame times out. */
+    private final ExecutorService closer = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "coherence-subscription-closer");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile OperationPlanner planner;
+
+    /** A connection over the transport, with everything it needs. */
+    Connection connect(Transport transport) {
+        return new Connection(transport, this);
+    }
+
+    SubscriptionLimits limits() {
+        return new SubscriptionLimits(initTimeout, subscriptionsPerConnection, connectionsPerTenant, sendQueue,
+                slowConsumerGrace, maxMessageBytes);
+    }
+
+    OperationPlanner planner() {
+        OperationPlanner p = planner;
+        if (p == null) {
+            p = new OperationPlanner(SubscriptionSchema.load());
+            planner = p;
+        }
+        return p;
+    }
+
+    /** One renderer per distinct plan, so subscribers with the same document share renderings. */
+    EventRenderer renderer(Planned.Subscription plan) {
+        if (renderers.size() > MAX_RENDERERS) {
+            renderers.clear();
+        }
+        return renderers.computeIfAbsent(plan, EventRenderer::new);
+    }
+
+    TokenVerifier tokens() {
+        return tokens;
+    }
+
+    PolicyEnforcer enforcer() {
+        return enforcer;
+    }
+
+    EventDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    FanoutMetrics metrics() {
+        return metrics;
+    }
+
+    ConnectionRegistry registry() {
+        return registry;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    ExecutorService closer() {
+        return closer;
+    }
+
+    /** Tells every client the replica is going away (1001), so graphql-ws clients reconnect elsewhere. */
+    @PreDestroy
+    void stop() {
+        registry.live().forEach(c -> c.close(1001, "server shutting down"));
+        scheduler.shutdownNow();
+        closer.shutdownNow();
+    }
+}
