@@ -57,6 +57,15 @@ public final class CoherenceClient {
         return minter.mint(tenant, scopes, Duration.ofMinutes(10));
     }
 
+    public TokenMinter minter() {
+        return minter;
+    }
+
+    /** The GraphQL subscription endpoint (graphql-transport-ws). */
+    public URI subscriptions() {
+        return URI.create(base.toString().replaceFirst("^http", "ws") + "/graphql/ws");
+    }
+
     public HttpResponse<String> ingest(String body, String token) {
         return ingest(body, token, "application/json");
     }

@@ -1,6 +1,8 @@
 package io.coherence.testsupport;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,6 +23,15 @@ public class LibertyStackListener implements TestExecutionListener {
     public static final String HTTP_PORT = "coherence.it.httpPort";
     public static final String KEYS_DIR = "coherence.it.keysDir";
 
+    /** Small subscription limits, so the tests can reach each one quickly. */
+    public static final Map<String, String> SUBSCRIPTION_LIMITS = Map.of(
+            "COHERENCE_WS_INIT_TIMEOUT", "PT1S",
+            "COHERENCE_WS_MAX_CONNECTIONS_PER_TENANT", "4",
+            "COHERENCE_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION", "5",
+            "COHERENCE_WS_SEND_QUEUE", "32",
+            "COHERENCE_WS_SLOW_CONSUMER_GRACE", "PT0.5S",
+            "COHERENCE_WS_MAX_MESSAGE_BYTES", "16384");
+
     @Override
     public void testPlanExecutionStarted(TestPlan plan) {
         if (!hasArquillianTests(plan) || System.getProperty(HTTP_PORT) != null) {
@@ -32,8 +43,10 @@ public class LibertyStackListener implements TestExecutionListener {
         EmbeddedEngines engines = EmbeddedEngines.shared();
         DevKeys keys = DevKeys.loadOrCreate(work.resolve("keys"));
         int httpPort = EmbeddedEngines.freePort();
-        LibertyOverrides.write(serverDir, StackSettings.of(engines, keys, httpPort, EmbeddedEngines.freePort()),
-                "localConnector-1.0");
+        Map<String, String> settings = new LinkedHashMap<>(
+                StackSettings.of(engines, keys, httpPort, EmbeddedEngines.freePort()));
+        settings.putAll(SUBSCRIPTION_LIMITS);
+        LibertyOverrides.write(serverDir, settings, "localConnector-1.0");
         System.setProperty(HTTP_PORT, Integer.toString(httpPort));
         System.setProperty(KEYS_DIR, work.resolve("keys").toString());
     }

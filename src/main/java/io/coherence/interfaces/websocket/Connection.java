@@ -11,6 +11,7 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,8 +28,9 @@ import java.util.logging.Logger;
  * One graphql-transport-ws connection: the protocol's state machine, its subscriptions and its
  * send queue. Close codes are the protocol's: 4400 invalid message, 4401 subscribe before ack,
  * 4403 forbidden (bad or expired token), 4408 no connection_init in time, 4409 duplicate
- * subscription id, 4429 repeated connection_init, 4500 internal error; plus 1013 (try again later)
- * for a tenant over its connection limit or a client too slow to read its events.
+ * subscription id, 4429 repeated connection_init, 4500 internal error; plus 1009 for a message
+ * over the size limit and 1013 (try again later) for a tenant over its connection limit or a
+ * client too slow to read its events.
  */
 final class Connection {
 
@@ -40,6 +42,7 @@ final class Connection {
     static final int TOO_MANY_INITS = 4429;
     static final int INTERNAL_ERROR = 4500;
     static final int TRY_AGAIN_LATER = 1013;
+    static final int MESSAGE_TOO_BIG = 1009;
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final Jsonb JSONB = JsonbBuilder.create();
@@ -74,6 +77,11 @@ final class Connection {
 
     void receive(String text) {
         try {
+            if (text.length() > limits.maxMessageBytes()
+                    || text.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes()) {
+                close(MESSAGE_TOO_BIG, "Message too big: over " + limits.maxMessageBytes() + " bytes");
+                return;
+            }
             handle(parse(text));
         } catch (InvalidMessage e) {
             close(INVALID_MESSAGE, "Invalid message received: " + e.getMessage());

@@ -46,8 +46,8 @@ public class SubscriptionEndpoint {
                     + SubprotocolConfigurator.PROTOCOL);
             return;
         }
-        // A message over the limit is refused by the container with 1009 (message too big).
-        session.setMaxTextMessageBufferSize(services.limits().maxMessageBytes());
+        // The connection refuses messages over the limit (1009); the container need not buffer more.
+        session.setMaxTextMessageBufferSize(services.limits().maxMessageBytes() + 1);
         session.setMaxIdleTimeout(0);
         connection = services.connect(transport);
         connection.opened();

@@ -1,0 +1,77 @@
+package io.coherence.interfaces.graphql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import graphql.language.AstPrinter;
+import graphql.language.FieldDefinition;
+import graphql.language.InputObjectTypeDefinition;
+import graphql.language.InputValueDefinition;
+import graphql.language.ObjectTypeDefinition;
+import graphql.schema.idl.SchemaParser;
+import graphql.schema.idl.TypeDefinitionRegistry;
+import io.coherence.testsupport.CoherenceClient;
+import io.coherence.testsupport.Deployments;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * One API: the schema MicroProfile GraphQL generates for /graphql and the SDL the subscription
+ * endpoint is built from (src/main/resources/graphql/schema.graphqls) declare the same query,
+ * mutation, score type and input, field by field and argument by argument.
+ */
+@ExtendWith(ArquillianExtension.class)
+class GraphQLSchemaAgreementIT {
+
+    private final CoherenceClient api = CoherenceClient.forTestServer();
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.coherenceWar();
+    }
+
+    @Test
+    void httpAndWebSocketServeTheSameTypes() throws IOException {
+        TypeDefinitionRegistry served = new SchemaParser().parse(api.get("/graphql/schema.graphql").body());
+        TypeDefinitionRegistry declared;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("graphql/schema.graphqls")) {
+            declared = new SchemaParser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+
+        for (String type : new String[] {"Query", "Mutation", "CoherenceScore"}) {
+            assertThat(fields(served, type)).as(type).isEqualTo(fields(declared, type)).isNotEmpty();
+        }
+        assertThat(inputFields(served, "PublishCoherenceSignalInput"))
+                .isEqualTo(inputFields(declared, "PublishCoherenceSignalInput")).hasSize(6);
+        assertThat(declared.getType("Subscription")).isPresent();
+    }
+
+    /** field → "(arg: Type, ...): Type", ignoring order and descriptions. */
+    private static Map<String, String> fields(TypeDefinitionRegistry registry, String type) {
+        ObjectTypeDefinition definition = registry.getType(type, ObjectTypeDefinition.class).orElseThrow();
+        Map<String, String> fields = new TreeMap<>();
+        for (FieldDefinition f : definition.getFieldDefinitions()) {
+            StringBuilder signature = new StringBuilder("(");
+            f.getInputValueDefinitions().stream().sorted((a, b) -> a.getName().compareTo(b.getName()))
+                    .forEach(a -> signature.append(a.getName()).append(": ").append(AstPrinter.printAst(a.getType())).append(' '));
+            fields.put(f.getName(), signature.append("): ").append(AstPrinter.printAst(f.getType())).toString());
+        }
+        return fields;
+    }
+
+    private static Map<String, String> inputFields(TypeDefinitionRegistry registry, String type) {
+        InputObjectTypeDefinition definition = registry.getType(type, InputObjectTypeDefinition.class).orElseThrow();
+        Map<String, String> fields = new TreeMap<>();
+        for (InputValueDefinition f : definition.getInputValueDefinitions()) {
+            fields.put(f.getName(), AstPrinter.printAst(f.getType()));
+        }
+        return fields;
+    }
+}

@@ -1,0 +1,187 @@
+package io.coherence.interfaces.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coherence.application.CoherenceException;
+import io.coherence.application.ErrorCode;
+import io.coherence.application.events.EventDispatcher;
+import io.coherence.application.events.EventSettings;
+import io.coherence.application.events.FanoutMetrics;
+import io.coherence.application.events.SignalCommitted;
+import io.coherence.application.security.PolicyEnforcer;
+import io.coherence.application.security.TokenVerifier;
+import io.coherence.domain.policy.Caller;
+import io.coherence.domain.policy.TenantScopeRules;
+import io.coherence.domain.tenant.TenantId;
+import io.coherence.testsupport.Eventually;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The protocol state machine over a fake socket, with the real planner, dispatcher and policy. */
+class ConnectionTest {
+
+    private static final String INIT = "{\"type\":\"connection_init\",\"payload\":{\"Authorization\":\"Bearer good\"}}";
+    private static final String SUBSCRIBE = "{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"query\":"
+            + "\"subscription { coherenceEvents(tenantId: \\\"tenant-a\\\") { id value } }\"}}";
+
+    private final AtomicReference<RuntimeException> tokenFailure = new AtomicReference<>();
+    private final FakeTransport transport = new FakeTransport();
+    private final EventDispatcher dispatcher = new EventDispatcher(
+            new EventSettings(Duration.ofMillis(50), Duration.ZERO, 1_000_000, 1_000_000), new CountingMetrics());
+    private final SubscriptionServices services = services();
+    private final Connection connection = services.connect(transport);
+
+    @AfterEach
+    void stop() {
+        services.stop();
+    }
+
+    private SubscriptionServices services() {
+        SubscriptionServices s = new SubscriptionServices();
+        s.tokens = token -> {
+            if (tokenFailure.get() != null) {
+                throw tokenFailure.get();
+            }
+            return new TokenVerifier.Verified(new Caller("sub", Optional.of("tenant-a"), Set.of("coherence:read")),
+                    Instant.now().plusSeconds(600));
+        };
+        s.enforcer = new PolicyEnforcer(new TenantScopeRules());
+        s.dispatcher = dispatcher;
+        s.metrics = new CountingMetrics();
+        s.initTimeout = Duration.ofSeconds(30);
+        s.subscriptionsPerConnection = 2;
+        s.connectionsPerTenant = 10;
+        s.sendQueue = 16;
+        s.slowConsumerGrace = Duration.ofSeconds(1);
+        s.maxMessageBytes = 4096;
+        return s;
+    }
+
+    @Test
+    void initIsAcknowledgedAndPingAnsweredWithPong() {
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive("{\"type\":\"ping\"}");
+
+        assertThat(transport.sent).containsExactly("{\"type\":\"connection_ack\"}", "{\"type\":\"pong\"}");
+        assertThat(transport.closeCode).isZero();
+    }
+
+    @Test
+    void aFailureInsideTheServerClosesWith4500AndAnIncident() {
+        tokenFailure.set(new IllegalStateException("key store exploded"));
+        connection.opened();
+
+        connection.receive(INIT);
+
+        assertThat(transport.closeCode).isEqualTo(4500);
+        assertThat(transport.closeReason).startsWith("Internal server error, incident ").doesNotContain("exploded");
+    }
+
+    @Test
+    void aRefusedTokenClosesWith4403NamingTheReason() {
+        tokenFailure.set(new CoherenceException(ErrorCode.UNAUTHENTICATED, "the token is not valid: Expired JWT"));
+        connection.opened();
+
+        connection.receive(INIT);
+
+        assertThat(transport.closeCode).isEqualTo(4403);
+        assertThat(transport.closeReason).isEqualTo("Forbidden: the token is not valid: Expired JWT");
+    }
+
+    @Test
+    void committedSignalsOfTheTenantBecomeNextMessagesWithTheSelectedFields() {
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive(SUBSCRIBE);
+
+        dispatcher.dispatch(List.of(signal("tenant-a", 1, 0.25), signal("tenant-b", 1, 0.5), signal("tenant-a", 2, 0.75)));
+
+        assertThat(transport.sent).containsExactly("{\"type\":\"connection_ack\"}",
+                "{\"id\":\"1\",\"type\":\"next\",\"payload\":{\"data\":{\"coherenceEvents\":{\"id\":\"s-1\",\"value\":0.25}}}}",
+                "{\"id\":\"1\",\"type\":\"next\",\"payload\":{\"data\":{\"coherenceEvents\":{\"id\":\"s-2\",\"value\":0.75}}}}");
+    }
+
+    @Test
+    void theSubscriptionLimitAnswersAnErrorAndKeepsTheConnection() {
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive(SUBSCRIBE);
+        connection.receive(SUBSCRIBE.replace("\"1\"", "\"2\""));
+        connection.receive(SUBSCRIBE.replace("\"1\"", "\"3\""));
+
+        assertThat(transport.sent.get(transport.sent.size() - 1))
+                .startsWith("{\"id\":\"3\",\"type\":\"error\"").contains("SUBSCRIPTION_LIMIT");
+        assertThat(transport.closeCode).isZero();
+    }
+
+    @Test
+    void noInitWithinTheTimeoutClosesWith4408() {
+        services.initTimeout = Duration.ofMillis(20);
+        Connection impatient = services.connect(transport);
+        impatient.opened();
+
+        Eventually.await("the init timeout", Duration.ofSeconds(5), () -> transport.closeCode != 0);
+        assertThat(transport.closeCode).isEqualTo(4408);
+    }
+
+    @Test
+    void aClosedConnectionLeavesNoSubscriptionBehind() {
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive(SUBSCRIBE);
+        connection.closed();
+        int before = transport.sent.size();
+
+        dispatcher.dispatch(List.of(signal("tenant-a", 1, 0.5)));
+
+        assertThat(transport.sent).hasSize(before);
+    }
+
+    @Test
+    void missedEventsAreAnnouncedBeforeTheNextDeliveredOne() {
+        connection.opened();
+        connection.receive(INIT);
+        LiveSubscription live = new LiveSubscription("9", services.renderer(new Planned.Subscription(
+                io.coherence.application.events.EventKind.SIGNALS, "tenant-a", "coherenceEvents",
+                List.of(new Planned.Field("value", "value")))), connection);
+
+        live.missed(3, "EVENTS_RATE_LIMITED");
+        live.accept(signal("tenant-a", 7, 0.5));
+
+        assertThat(transport.sent).hasSize(3);
+        assertThat(transport.sent.get(1)).startsWith("{\"id\":\"9\",\"type\":\"next\",\"payload\":{\"errors\":")
+                .contains("\"code\":\"EVENTS_RATE_LIMITED\"", "\"missed\":3");
+        assertThat(transport.sent.get(2)).contains("\"value\":0.5");
+    }
+
+    private static SignalCommitted signal(String tenant, long sequence, double value) {
+        return new SignalCommitted(TenantId.of(tenant), sequence, "s-" + sequence, "t", value, 1.0, "src",
+                Instant.parse("2026-11-22T10:00:00Z"), "p-" + sequence, Instant.now());
+    }
+
+    /** Metrics without a registry: counts nothing, fails nothing. */
+    private static final class CountingMetrics extends FanoutMetrics {
+        @Override
+        public void sent(long latencyMillis) {
+        }
+
+        @Override
+        public void refused(String code) {
+        }
+
+        @Override
+        public void dropped(String reason, long count) {
+        }
+
+        @Override
+        public void outOfOrder(long gaps, long late) {
+        }
+    }
+}

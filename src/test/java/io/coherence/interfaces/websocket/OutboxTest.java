@@ -1,0 +1,91 @@
+package io.coherence.interfaces.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class OutboxTest {
+
+    private static final long GRACE = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private final FakeTransport transport = new FakeTransport();
+    private final List<Long> sentEvents = new ArrayList<>();
+    private final Outbox outbox = new Outbox(transport, 4, GRACE, sentEvents::add);
+
+    @Test
+    void framesGoOutOneAtATimeInOrder() {
+        transport.hold();
+        outbox.control("a");
+        outbox.event("b", 10, 0);
+        outbox.control("c");
+
+        assertThat(transport.sent).containsExactly("a");
+        transport.completeOne();
+        assertThat(transport.sent).containsExactly("a", "b");
+        transport.completeOne();
+        transport.completeOne();
+        assertThat(transport.sent).containsExactly("a", "b", "c");
+        assertThat(sentEvents).as("commit times of written events").containsExactly(10L);
+    }
+
+    @Test
+    void eventsBeyondTheCapacityAreRefusedWhileProtocolMessagesStillQueue() {
+        transport.hold();
+        for (int i = 0; i < 4; i++) {
+            assertThat(outbox.event("e" + i, i, 0)).isTrue();
+        }
+        // Events count until written: one in flight and three waiting fill a capacity of four.
+        assertThat(outbox.event("e4", 4, 0)).isFalse();
+        assertThat(outbox.control("pong")).isTrue();
+    }
+
+    @Test
+    void aQueueFullForLongerThanTheGraceIsOverflowingUntilItDrainsToHalf() {
+        transport.hold();
+        for (int i = 0; i < 4; i++) {
+            outbox.event("e" + i, i, 0);
+        }
+        assertThat(outbox.event("late", 9, 1_000)).isFalse();
+        assertThat(outbox.overflowing(1_000 + GRACE)).isFalse();
+        assertThat(outbox.overflowing(1_000 + GRACE + 1)).isTrue();
+
+        assertThat(outbox.halfEmpty()).isFalse();
+        transport.completeOne();
+        transport.completeOne();
+
+        assertThat(outbox.halfEmpty()).isTrue();
+        assertThat(outbox.overflowing(1_000 + 10 * GRACE)).isFalse();
+    }
+
+    @Test
+    void aCloseAfterQueuedWaitsForEverythingBeforeItAndEndsTheQueue() {
+        transport.hold();
+        outbox.control("error");
+        outbox.closeAfterQueued(4403, "Forbidden: token expired");
+        outbox.control("after");
+
+        assertThat(transport.closeCode).isZero();
+        transport.completeOne();
+
+        assertThat(transport.closeCode).isEqualTo(4403);
+        assertThat(transport.sent).containsExactly("error");
+    }
+
+    /** A deep queue drained by sends that complete inline must loop, not recurse (no stack overflow). */
+    @Test
+    void sendsThatCompleteOnTheSendingThreadDrainALongQueueIteratively() {
+        Outbox roomy = new Outbox(transport, 1_000_000, GRACE, sentEvents::add);
+        transport.hold();
+        for (int i = 0; i < 100_000; i++) {
+            roomy.event("m" + i, i, 0);
+        }
+        transport.release();
+        transport.completeOne();
+
+        assertThat(transport.sent).hasSize(100_000).endsWith("m99999");
+        assertThat(sentEvents).hasSize(100_000);
+    }
+}
