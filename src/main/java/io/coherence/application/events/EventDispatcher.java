@@ -77,9 +77,11 @@ public class EventDispatcher {
         for (CoherenceEvent event : events) {
             TenantChannel channel = channels.get(event.tenant());
             if (channel != null) {
-                channel.offer(event, now);
-                if (channel.tick(now)) {
-                    waiting.add(channel);
+                synchronized (channel) {
+                    channel.offer(event, now);
+                    if (channel.tick(now)) {
+                        waiting.add(channel);
+                    }
                 }
             }
         }
@@ -88,7 +90,14 @@ public class EventDispatcher {
     private void tick() {
         try {
             long now = System.nanoTime();
-            waiting.removeIf(channel -> !channel.tick(now));
+            for (TenantChannel channel : waiting) {
+                // Same lock as dispatch: an event held between this tick and the removal is not forgotten.
+                synchronized (channel) {
+                    if (!channel.tick(now)) {
+                        waiting.remove(channel);
+                    }
+                }
+            }
         } catch (RuntimeException e) {
             // A scheduled task that throws is never run again; log and keep ticking.
             LOG.log(Level.SEVERE, "event dispatcher tick failed", e);

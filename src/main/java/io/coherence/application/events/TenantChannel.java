@@ -53,10 +53,12 @@ final class TenantChannel {
 
     synchronized void offer(CoherenceEvent event, long nowNanos) {
         if (event instanceof SignalCommitted signal) {
+            long gaps = sequencer.gaps();
             long late = sequencer.late();
+            // Holding too many events releases them at once, skipping gaps: count those too.
             release(sequencer.offer(signal, nowNanos), nowNanos);
-            if (sequencer.late() != late) {
-                counts.outOfOrder(0, sequencer.late() - late);
+            if (sequencer.gaps() != gaps || sequencer.late() != late) {
+                counts.outOfOrder(sequencer.gaps() - gaps, sequencer.late() - late);
             }
         } else if (event instanceof ScoreChanged score) {
             if (lastScore == null || !score.score().updatedAt().isBefore(lastScore.score().updatedAt())) {
@@ -84,7 +86,7 @@ final class TenantChannel {
     private void release(List<? extends CoherenceEvent> events, long nowNanos) {
         for (CoherenceEvent e : events) {
             if (!bucket.tryConsume(1)) {
-                counts.dropped(RATE_LIMITED, subscribers.size());
+                counts.dropped(RATE_LIMITED, subscribers.stream().filter(s -> s.kind().matches(e)).count());
                 subscribers.forEach(s -> s.missed(e, RATE_LIMITED));
             } else if (coalesceNanos > 0) {
                 if (coalesced.isEmpty()) {

@@ -18,6 +18,7 @@ final class TenantSequencer {
 
     private final long windowNanos;
     private final TreeMap<Long, SignalCommitted> held = new TreeMap<>();
+    private final TreeMap<Long, Long> arrivals = new TreeMap<>();
     private long next;
     private long waitingSince;
     private long gaps;
@@ -45,6 +46,7 @@ final class TenantSequencer {
             waitingSince = nowNanos;
         }
         held.put(seq, event);
+        arrivals.put(seq, nowNanos);
         return held.size() > MAX_HELD ? releaseAll() : List.of();
     }
 
@@ -84,17 +86,20 @@ final class TenantSequencer {
             }
             held.clear();
         }
+        arrivals.clear();
         return out;
     }
 
     private void drainContiguous(List<SignalCommitted> out, long nowNanos) {
         SignalCommitted e;
         while ((e = held.remove(next)) != null) {
+            arrivals.remove(next);
             out.add(e);
             next++;
         }
         if (!held.isEmpty()) {
-            waitingSince = nowNanos;
+            // Each held event waits at most the window from its own arrival.
+            waitingSince = arrivals.values().stream().mapToLong(Long::longValue).min().orElse(nowNanos);
         }
     }
 }

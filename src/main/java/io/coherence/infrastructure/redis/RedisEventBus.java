@@ -130,8 +130,10 @@ public class RedisEventBus implements EventBus {
         if (retries != null) {
             retries.shutdownNow();
         }
+        topic = null;
         if (client != null) {
             client.shutdown();
+            client = null;
         }
     }
 }

@@ -1,0 +1,158 @@
+package io.coherence.application.events;
+
+import static io.coherence.application.events.Events.score;
+import static io.coherence.application.events.Events.signal;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coherence.domain.tenant.TenantId;
+import io.coherence.testsupport.Eventually;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EventDispatcherTest {
+
+    private static final Duration REORDER = Duration.ofMillis(50);
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final TenantId T = TenantId.of("tenant-t");
+    private static final TenantId U = TenantId.of("tenant-u");
+
+    private final Counts counts = new Counts();
+    private final EventDispatcher dispatcher =
+            new EventDispatcher(new EventSettings(REORDER, Duration.ZERO, 100_000, 100_000), counts);
+
+    @AfterEach
+    void stopTicker() {
+        dispatcher.stop();
+    }
+
+    /** Called by the caller of dispatch and by the ticker thread. */
+    private static final class Sink implements EventSink {
+
+        final List<CoherenceEvent> received = new CopyOnWriteArrayList<>();
+        final List<Long> receivedAtNanos = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void accept(CoherenceEvent event) {
+            receivedAtNanos.add(System.nanoTime());
+            received.add(event);
+        }
+
+        @Override
+        public void missed(long count, String reason) {
+            throw new AssertionError("nothing should be missed here: " + count + " " + reason);
+        }
+
+        List<Long> sequences() {
+            return received.stream().map(e -> ((SignalCommitted) e).sequence()).toList();
+        }
+    }
+
+    private static final class Counts implements FanoutCounts {
+
+        final AtomicLong gaps = new AtomicLong();
+        final AtomicLong late = new AtomicLong();
+
+        @Override
+        public void dropped(String reason, long count) {
+            throw new AssertionError("nothing should be dropped here: " + count + " " + reason);
+        }
+
+        @Override
+        public void outOfOrder(long gaps, long late) {
+            this.gaps.addAndGet(gaps);
+            this.late.addAndGet(late);
+        }
+    }
+
+    private Sink subscribe(TenantId tenant, EventKind kind) {
+        Sink sink = new Sink();
+        dispatcher.subscribe(tenant, kind, sink);
+        return sink;
+    }
+
+    @Test
+    void aTenantsEventsNeverReachAnotherTenantsSubscribers() {
+        Sink tSignals = subscribe(T, EventKind.SIGNALS);
+        Sink tScores = subscribe(T, EventKind.SCORES);
+        Sink uSignals = subscribe(U, EventKind.SIGNALS);
+        Sink uScores = subscribe(U, EventKind.SCORES);
+        ScoreChanged tScore = score(T, 0.8, 1);
+        ScoreChanged uScore = score(U, 0.4, 1);
+
+        dispatcher.dispatch(List.of(signal(T, 1), signal(U, 7), tScore, signal(T, 2), uScore));
+
+        assertThat(tSignals.received).containsExactly(signal(T, 1), signal(T, 2));
+        assertThat(tScores.received).containsExactly(tScore);
+        assertThat(uSignals.received).containsExactly(signal(U, 7));
+        assertThat(uScores.received).containsExactly(uScore);
+    }
+
+    @Test
+    void afterClosingTheSubscriptionNothingMoreArrives() throws Exception {
+        Sink closed = new Sink();
+        AutoCloseable subscription = dispatcher.subscribe(T, EventKind.SIGNALS, closed);
+        Sink stillOpen = subscribe(T, EventKind.SIGNALS);
+        dispatcher.dispatch(List.of(signal(T, 1)));
+
+        subscription.close();
+        dispatcher.dispatch(List.of(signal(T, 2), signal(T, 3)));
+
+        assertThat(closed.sequences()).containsExactly(1L);
+        assertThat(stillOpen.sequences()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aTenantCanSubscribeAgainAfterItsLastSubscriptionClosed() throws Exception {
+        AutoCloseable first = dispatcher.subscribe(T, EventKind.SIGNALS, new Sink());
+        dispatcher.dispatch(List.of(signal(T, 1)));
+        first.close();
+
+        Sink again = subscribe(T, EventKind.SIGNALS);
+        dispatcher.dispatch(List.of(signal(T, 2)));
+
+        assertThat(again.sequences()).containsExactly(2L);
+    }
+
+    @Test
+    void anEventForATenantWithoutSubscribersIsIgnored() {
+        dispatcher.dispatch(List.of(signal(U, 1), signal(U, 2), score(U, 0.5, 1)));
+        Sink late = subscribe(U, EventKind.SIGNALS);
+
+        dispatcher.dispatch(List.of(signal(U, 5)));
+
+        assertThat(late.sequences()).as("nothing was kept for the tenant, and 5 is its first event").containsExactly(5L);
+        assertThat(counts.gaps.get()).isZero();
+        assertThat(counts.late.get()).isZero();
+    }
+
+    @Test
+    void aMissingEventThatArrivesInTimeReleasesTheHeldOnesAtOnce() {
+        Sink sink = subscribe(T, EventKind.SIGNALS);
+
+        dispatcher.dispatch(List.of(signal(T, 1)));
+        dispatcher.dispatch(List.of(signal(T, 3), signal(T, 4)));
+        dispatcher.dispatch(List.of(signal(T, 2)));
+
+        assertThat(sink.sequences()).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void outOfOrderEventsAreReleasedByTheTickerAfterTheReorderWindow() {
+        Sink sink = subscribe(T, EventKind.SIGNALS);
+        dispatcher.dispatch(List.of(signal(T, 1)));
+
+        long heldAt = System.nanoTime();
+        dispatcher.dispatch(List.of(signal(T, 3), signal(T, 4)));
+        assertThat(sink.sequences()).as("3 and 4 wait for 2").containsExactly(1L);
+
+        Eventually.await("the ticker releases 3 and 4", WAIT, () -> sink.received.size() == 3);
+        assertThat(sink.sequences()).containsExactly(1L, 3L, 4L);
+        assertThat(sink.receivedAtNanos.get(1) - heldAt).as("held for the reorder window")
+                .isGreaterThanOrEqualTo(REORDER.toNanos());
+        assertThat(counts.gaps.get()).isEqualTo(1);
+    }
+}
