@@ -6,9 +6,7 @@ import graphql.GraphQLError;
 import graphql.GraphQLException;
 import graphql.execution.RawVariables;
 import graphql.language.Document;
-import graphql.language.Field;
 import graphql.language.OperationDefinition;
-import graphql.language.Selection;
 import graphql.language.SourceLocation;
 import graphql.normalized.ExecutableNormalizedField;
 import graphql.normalized.ExecutableNormalizedOperation;
@@ -19,6 +17,7 @@ import graphql.schema.GraphQLSchema;
 import graphql.validation.ValidationError;
 import graphql.validation.Validator;
 import io.coherence.application.events.EventKind;
+import io.coherence.interfaces.graphql.ApiSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +64,7 @@ final class OperationPlanner {
                     : "the document holds no operation named " + operationName, null, "GRAPHQL_VALIDATION_FAILED");
         }
         if (operation.getOperation() != OperationDefinition.Operation.SUBSCRIPTION) {
-            if (onlyIntrospection(operation)) {
+            if (ApiSchema.onlyIntrospection(operation)) {
                 return new Planned.ImmediateResult(introspection.execute(ExecutionInput.newExecutionInput()
                         .query(query).operationName(operationName).variables(variables).build()).toSpecification());
             }
@@ -94,18 +93,6 @@ final class OperationPlanner {
             return operations.size() == 1 ? operations.get(0) : null;
         }
         return operations.stream().filter(o -> name.equals(o.getName())).findFirst().orElse(null);
-    }
-
-    private static boolean onlyIntrospection(OperationDefinition operation) {
-        if (operation.getOperation() != OperationDefinition.Operation.QUERY) {
-            return false;
-        }
-        for (Selection<?> selection : operation.getSelectionSet().getSelections()) {
-            if (!(selection instanceof Field f) || !f.getName().startsWith("__")) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Planned reject(String message, SourceLocation location, String code) {

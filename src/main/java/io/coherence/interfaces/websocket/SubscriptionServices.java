@@ -4,6 +4,7 @@ import io.coherence.application.events.EventDispatcher;
 import io.coherence.application.events.FanoutMetrics;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.security.TokenVerifier;
+import io.coherence.interfaces.graphql.ApiSchema;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -86,7 +87,7 @@ public class SubscriptionServices {
     OperationPlanner planner() {
         OperationPlanner p = planner;
         if (p == null) {
-            p = new OperationPlanner(SubscriptionSchema.load());
+            p = new OperationPlanner(ApiSchema.get());
             planner = p;
         }
         return p;

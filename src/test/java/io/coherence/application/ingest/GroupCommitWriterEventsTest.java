@@ -171,4 +171,17 @@ class GroupCommitWriterEventsTest {
         assertThat(secondOutcomes).containsExactly(WriteOutcome.accepted("prov-second-0", 3));
         assertThat(repository.calls()).as("each written once, not retried").containsExactly(first, second);
     }
+
+    @Test
+    void aWriteThatDidNotCommitIsNeverPublished() {
+        GroupCommitWriter writer = writer(this::record);
+        repository.failWhenSaving(signal -> signal.identity().signalId().startsWith("bad"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.write(signals("bad", 2)))
+                .isInstanceOf(RuntimeException.class);
+        writer.write(signals("good", 1));
+
+        assertThat(commits).hasSize(1);
+        assertThat(commits.get(0).signals()).extracting(sig -> sig.identity().signalId()).containsExactly("good-0");
+    }
 }

@@ -11,6 +11,7 @@ import graphql.schema.idl.SchemaParser;
 import graphql.schema.idl.TypeDefinitionRegistry;
 import io.coherence.testsupport.CoherenceClient;
 import io.coherence.testsupport.Deployments;
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,27 @@ class GraphQLSchemaAgreementIT {
         assertThat(inputFields(served, "PublishCoherenceSignalInput"))
                 .isEqualTo(inputFields(declared, "PublishCoherenceSignalInput")).hasSize(6);
         assertThat(declared.getType("Subscription")).isPresent();
+    }
+
+    @Test
+    void introspectionAtGraphqlShowsTheSubscriptionsToo() {
+        JsonObject answer = api.graphql("introspect-subscriptions.graphql", Map.of(), null);
+
+        assertThat(answer.getJsonObject("data").getJsonObject("__schema").getJsonObject("subscriptionType")
+                .getJsonArray("fields").getValuesAs(JsonObject.class))
+                .extracting(f -> f.getString("name")).containsExactly("coherenceEvents", "coherenceScoreChanged");
+    }
+
+    @Test
+    void theFullIntrospectionQueryGraphiQLSendsDescribesEveryRootType() {
+        JsonObject answer = api.graphql("introspection-full.graphql", Map.of(), null);
+
+        JsonObject schema = answer.getJsonObject("data").getJsonObject("__schema");
+        assertThat(schema.getJsonObject("queryType").getString("name")).isEqualTo("Query");
+        assertThat(schema.getJsonObject("mutationType").getString("name")).isEqualTo("Mutation");
+        assertThat(schema.getJsonObject("subscriptionType").getString("name")).isEqualTo("Subscription");
+        assertThat(schema.getJsonArray("types").getValuesAs(JsonObject.class)).extracting(t -> t.getString("name"))
+                .contains("Signal", "CoherenceScore", "PublishCoherenceSignalInput", "DateTime");
     }
 
     /** field → "(arg: Type, ...): Type", ignoring order and descriptions. */

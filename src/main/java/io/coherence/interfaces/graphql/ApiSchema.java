@@ -1,8 +1,11 @@
-package io.coherence.interfaces.websocket;
+package io.coherence.interfaces.graphql;
 
 import graphql.GraphQLContext;
 import graphql.execution.CoercedVariables;
+import graphql.language.Field;
 import graphql.language.IntValue;
+import graphql.language.OperationDefinition;
+import graphql.language.Selection;
 import graphql.language.StringValue;
 import graphql.language.Value;
 import graphql.schema.Coercing;
@@ -25,19 +28,46 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
- * The API's schema, built from {@code graphql/schema.graphqls}: the subscription endpoint validates
- * documents and answers introspection with it. It has no data fetchers: queries and mutations run
- * at /graphql, and subscription events are rendered from their selections.
+ * The whole API's schema, built from {@code graphql/schema.graphqls}: the subscription endpoint
+ * validates documents with it, and introspection (over HTTP and WebSocket) answers from it, so
+ * tools see the query, the mutation and the subscriptions as one API. It has no data fetchers:
+ * queries and mutations run in MicroProfile GraphQL at /graphql, and subscription events are
+ * rendered from their selections.
  */
-public final class SubscriptionSchema {
+public final class ApiSchema {
 
     public static final String RESOURCE = "graphql/schema.graphqls";
 
-    private SubscriptionSchema() {
+    private ApiSchema() {
     }
 
-    public static GraphQLSchema load() {
-        try (InputStream in = SubscriptionSchema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+    private static volatile GraphQLSchema loaded;
+
+    /** The schema, loaded once. */
+    public static GraphQLSchema get() {
+        GraphQLSchema schema = loaded;
+        if (schema == null) {
+            schema = load();
+            loaded = schema;
+        }
+        return schema;
+    }
+
+    /** Whether every root field of the operation is an introspection field ({@code __schema}, {@code __type}, …). */
+    public static boolean onlyIntrospection(OperationDefinition operation) {
+        if (operation.getOperation() != OperationDefinition.Operation.QUERY) {
+            return false;
+        }
+        for (Selection<?> selection : operation.getSelectionSet().getSelections()) {
+            if (!(selection instanceof Field f) || !f.getName().startsWith("__")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static GraphQLSchema load() {
+        try (InputStream in = ApiSchema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the application");
             }
