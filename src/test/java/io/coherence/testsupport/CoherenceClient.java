@@ -4,14 +4,12 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,7 +86,7 @@ public final class CoherenceClient {
 
     public HttpResponse<String> graphqlRaw(String documentFile, Map<String, Object> variables, String token) {
         String body = Json.createObjectBuilder()
-                .add("query", document(documentFile))
+                .add("query", GraphQLDocuments.load(documentFile))
                 .add("variables", Json.createObjectBuilder(variables))
                 .build().toString();
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/graphql"))
@@ -135,17 +133,6 @@ public final class CoherenceClient {
     public static JsonObject json(String body) {
         try (JsonReader reader = Json.createReader(new StringReader(body))) {
             return reader.readObject();
-        }
-    }
-
-    private static String document(String file) {
-        try (InputStream in = CoherenceClient.class.getResourceAsStream("/graphql/" + file)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no GraphQL document " + file);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

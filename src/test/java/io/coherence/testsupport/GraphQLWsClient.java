@@ -3,14 +3,10 @@ package io.coherence.testsupport;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +77,7 @@ public final class GraphQLWsClient implements AutoCloseable {
     }
 
     public void subscribe(String id, String documentFile, Map<String, Object> variables) {
-        JsonObjectBuilder payload = Json.createObjectBuilder().add("query", document(documentFile))
+        JsonObjectBuilder payload = Json.createObjectBuilder().add("query", GraphQLDocuments.load(documentFile))
                 .add("variables", Json.createObjectBuilder(variables));
         send(Json.createObjectBuilder().add("id", id).add("type", "subscribe").add("payload", payload).build().toString());
     }
@@ -199,16 +195,5 @@ public final class GraphQLWsClient implements AutoCloseable {
                 closed.complete(new Close(-1, String.valueOf(error)));
             }
         };
-    }
-
-    private static String document(String file) {
-        try (InputStream in = GraphQLWsClient.class.getResourceAsStream("/graphql/" + file)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no GraphQL document " + file);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

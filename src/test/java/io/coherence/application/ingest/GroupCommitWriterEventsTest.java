@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -58,34 +57,6 @@ class GroupCommitWriterEventsTest {
                 new Provenance("prov-" + request + "-" + i, "hash", "http", TAGS))).toList();
     }
 
-    /** One caller writing on its own thread. */
-    private static final class Request {
-
-        final CompletableFuture<List<WriteOutcome>> result = new CompletableFuture<>();
-        final Thread thread;
-
-        Request(GroupCommitWriter writer, List<Signal> signals) {
-            thread = new Thread(() -> {
-                try {
-                    result.complete(writer.write(signals));
-                } catch (Throwable t) {
-                    result.completeExceptionally(t);
-                }
-            }, "caller");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        /** Parked in write() until its commit is confirmed, or already answered. */
-        boolean waitingOrAnswered() {
-            return thread.getState() == Thread.State.TIMED_WAITING || result.isDone();
-        }
-
-        List<WriteOutcome> outcomes() throws Exception {
-            return result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        }
-    }
-
     @Test
     void theListenerSeesEachCommitInCommitOrderBeforeItsCallerIsAnswered() {
         GroupCommitWriter writer = writer(this::record);
@@ -106,12 +77,12 @@ class GroupCommitWriterEventsTest {
         GroupCommitWriter writer = writer(this::record);
         writer.write(signals("dup", 1));
         repository.hold();
-        Request first = new Request(writer, signals("first", 1));
+        GroupCommitWriterTest.Request first = new GroupCommitWriterTest.Request(writer, signals("first", 1));
         assertThat(repository.awaitTransactionStarted(WAIT)).isTrue();
-        Request a = new Request(writer, signals("a", 2));
-        Eventually.await("a is queued", WAIT, a::waitingOrAnswered);
-        Request b = new Request(writer, List.of(signals("dup", 1).get(0), signals("b", 1).get(0)));
-        Eventually.await("b is queued", WAIT, b::waitingOrAnswered);
+        GroupCommitWriterTest.Request a = new GroupCommitWriterTest.Request(writer, signals("a", 2));
+        Eventually.await("a is queued", WAIT, a::waitingForCommit);
+        GroupCommitWriterTest.Request b = new GroupCommitWriterTest.Request(writer, List.of(signals("dup", 1).get(0), signals("b", 1).get(0)));
+        Eventually.await("b is queued", WAIT, b::waitingForCommit);
 
         repository.release();
         first.outcomes();
@@ -145,9 +116,9 @@ class GroupCommitWriterEventsTest {
             }
         });
 
-        Request request = new Request(writer, signals("r", 2));
+        GroupCommitWriterTest.Request request = new GroupCommitWriterTest.Request(writer, signals("r", 2));
         assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the listener was called").isTrue();
-        Eventually.await("the caller waits in write()", WAIT, request::waitingOrAnswered);
+        Eventually.await("the caller waits in write()", WAIT, request::waitingForCommit);
 
         assertThat(request.result).as("answered while the listener still runs").isNotDone();
         proceed.countDown();

@@ -63,8 +63,11 @@ class GroupCommitWriterTest {
         return signals.stream().map(s -> s.provenance().provenanceId()).toList();
     }
 
-    /** One caller writing on its own thread, so a test can hold some writes while others queue up. */
-    private static final class Request {
+    /**
+     * One caller writing on its own thread, so a test can hold some writes while others queue up
+     * (GroupCommitWriterEventsTest uses it too).
+     */
+    static final class Request {
 
         final List<Signal> signals;
         final CompletableFuture<List<WriteOutcome>> result = new CompletableFuture<>();
