@@ -44,6 +44,8 @@ final class Connection {
     static final int TRY_AGAIN_LATER = 1013;
     static final int MESSAGE_TOO_BIG = 1009;
 
+    static final Duration FORCE_CLOSE_AFTER = Duration.ofSeconds(2);
+
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final Jsonb JSONB = JsonbBuilder.create();
 
@@ -64,7 +66,7 @@ final class Connection {
         this.transport = transport;
         this.services = services;
         this.limits = services.limits();
-        this.outbox = new Outbox(transport, limits.sendQueue(), limits.slowConsumerGrace().toNanos(),
+        this.outbox = new Outbox(transport, services.sender(), limits.sendQueue(), limits.slowConsumerGrace().toNanos(),
                 committedAt -> services.metrics().sent(System.currentTimeMillis() - committedAt));
     }
 
@@ -208,6 +210,9 @@ final class Connection {
         }
         shutdown();
         outbox.closeAfterQueued(FORBIDDEN, "Forbidden: token expired");
+        services.scheduler().schedule(() -> services.closer().execute(
+                () -> outbox.forceClose(FORBIDDEN, "Forbidden: token expired")),
+                FORCE_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized void initTimedOut() {
@@ -235,12 +240,20 @@ final class Connection {
         services.metrics().dropped(reason, 1);
     }
 
+    /**
+     * Closes after the frame in flight, if any, is written; a client that does not read it within
+     * {@link #FORCE_CLOSE_AFTER} is closed regardless.
+     */
     synchronized void close(int code, String reason) {
         if (closed) {
             return;
         }
         shutdown();
-        transport.close(code, reason);
+        outbox.closeNow(code, reason);
+        if (!outbox.closed()) {
+            services.scheduler().schedule(() -> services.closer().execute(() -> outbox.forceClose(code, reason)),
+                    FORCE_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The socket is gone (either side closed it). */

@@ -1,6 +1,7 @@
 package io.coherence.interfaces.websocket;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
 
 /**
@@ -8,6 +9,11 @@ import java.util.function.LongConsumer;
  * queue; events queue while fewer than {@code capacity} wait, otherwise they are dropped (the
  * caller counts them). A queue that stays full longer than the grace period means the client
  * cannot keep up: {@link #overflowing(long)} tells the connection to close it.
+ *
+ * <p>Queuing never sends on the caller's thread (the caller is the signal writer, which must not
+ * do socket work): the first frame of a burst goes out on the sender executor, the following ones
+ * on the thread that completed the previous send. A close waits for the frame in flight, so a
+ * close frame never interleaves with an event frame.
  */
 final class Outbox {
 
@@ -15,41 +21,49 @@ final class Outbox {
     static final int CONTROL_ALLOWANCE = 256;
 
     private final Transport transport;
+    private final Executor sender;
     private final int capacity;
     private final long graceNanos;
     private final LongConsumer eventSent;
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private int events;
     private boolean inFlight;
-    private Thread pumping;
+    private boolean pumping;
+    private boolean closing;
+    private boolean closed;
+    private Frame pendingClose;
     private long fullSince = -1;
 
     /**
      * @param eventSent told, per event frame, its commit time in epoch milliseconds once the frame
      *                  was written to the socket
      */
-    Outbox(Transport transport, int capacity, long graceNanos, LongConsumer eventSent) {
+    Outbox(Transport transport, Executor sender, int capacity, long graceNanos, LongConsumer eventSent) {
         this.transport = transport;
+        this.sender = sender;
         this.capacity = capacity;
         this.graceNanos = graceNanos;
         this.eventSent = eventSent;
     }
 
-    /** Queues a protocol message; false when even the allowance for them is used up. */
+    /** Queues a protocol message; false when even the allowance for them is used up, or closing. */
     boolean control(String text) {
         synchronized (this) {
-            if (queue.size() >= capacity + CONTROL_ALLOWANCE) {
+            if (closing || queue.size() >= capacity + CONTROL_ALLOWANCE) {
                 return false;
             }
             queue.add(new Frame(text, -1, 0, null));
         }
-        pump();
+        requestPump();
         return true;
     }
 
     /** Queues an event message; false (dropped) when the queue holds {@code capacity} events. */
     boolean event(String text, long committedAtMillis, long nowNanos) {
         synchronized (this) {
+            if (closing) {
+                return true;
+            }
             if (events >= capacity) {
                 if (fullSince < 0) {
                     fullSince = nowNanos;
@@ -59,7 +73,7 @@ final class Outbox {
             events++;
             queue.add(new Frame(text, committedAtMillis, 0, null));
         }
-        pump();
+        requestPump();
         return true;
     }
 
@@ -76,35 +90,79 @@ final class Outbox {
     /** Closes the socket once everything queued before this call was written. */
     void closeAfterQueued(int code, String reason) {
         synchronized (this) {
-            queue.add(new Frame(null, -1, code, reason));
-        }
-        pump();
-    }
-
-    private void pump() {
-        synchronized (this) {
-            if (pumping != null) {
+            if (closing) {
                 return;
             }
-            pumping = Thread.currentThread();
+            queue.add(new Frame(null, -1, code, reason));
+            closing = true;
         }
+        requestPump();
+    }
+
+    /** Drops what is queued and closes as soon as the frame in flight (if any) is written. */
+    void closeNow(int code, String reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closing = true;
+            queue.clear();
+            events = 0;
+            if (inFlight) {
+                pendingClose = new Frame(null, -1, code, reason);
+                return;
+            }
+            closed = true;
+        }
+        transport.close(code, reason);
+    }
+
+    /** Closes now even with a frame in flight: for a client that stopped reading altogether. */
+    void forceClose(int code, String reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closing = true;
+            queue.clear();
+        }
+        transport.close(code, reason);
+    }
+
+    synchronized boolean closed() {
+        return closed;
+    }
+
+    private void requestPump() {
+        synchronized (this) {
+            if (pumping || inFlight || queue.isEmpty() || closed) {
+                return;
+            }
+            pumping = true;
+        }
+        sender.execute(this::pump);
+    }
+
+    /** Sends until a send is outstanding or nothing is left; runs on one thread at a time. */
+    private void pump() {
         while (true) {
             Frame next;
             synchronized (this) {
-                if (inFlight || queue.isEmpty()) {
-                    pumping = null;
+                if (inFlight || queue.isEmpty() || closed) {
+                    pumping = false;
                     return;
                 }
                 next = queue.poll();
-                // A close frame ends the queue: leave inFlight set so nothing is sent after it.
-                inFlight = true;
+                if (next.text() == null) {
+                    closed = true;
+                    pumping = false;
+                } else {
+                    inFlight = true;
+                }
             }
             if (next.text() == null) {
                 transport.close(next.closeCode(), next.closeReason());
-                synchronized (this) {
-                    queue.clear();
-                    pumping = null;
-                }
                 return;
             }
             transport.send(next.text(), () -> sent(next, true), failure -> sent(next, false));
@@ -113,21 +171,32 @@ final class Outbox {
 
     private void sent(Frame frame, boolean written) {
         boolean pumpHere;
+        Frame close;
         synchronized (this) {
             inFlight = false;
-            if (frame.committedAtMillis() >= 0) {
+            if (frame.committedAtMillis() >= 0 && events > 0) {
                 events--;
                 if (events <= capacity / 2) {
                     fullSince = -1;
                 }
             }
+            close = pendingClose;
+            pendingClose = null;
+            if (close != null) {
+                closed = true;
+            }
             // A thread already in pump() re-checks inFlight after this block; otherwise pump here.
-            pumpHere = pumping == null;
+            pumpHere = close == null && !pumping && !queue.isEmpty() && !closed;
+            if (pumpHere) {
+                pumping = true;
+            }
         }
         if (written && frame.committedAtMillis() >= 0) {
             eventSent.accept(frame.committedAtMillis());
         }
-        if (pumpHere) {
+        if (close != null) {
+            transport.close(close.closeCode(), close.closeReason());
+        } else if (pumpHere) {
             pump();
         }
     }

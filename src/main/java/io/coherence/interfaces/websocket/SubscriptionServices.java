@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,6 +67,13 @@ public class SubscriptionServices {
         t.setDaemon(true);
         return t;
     });
+    /** Starts each connection's sends, so the signal writer that publishes never does socket work. */
+    Executor sender = Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "coherence-subscription-sender");
+                t.setDaemon(true);
+                return t;
+            });
     /** Closing a socket whose client does not read can block until the close frame times out. */
     private final ExecutorService closer = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "coherence-subscription-closer");
@@ -129,11 +137,18 @@ public class SubscriptionServices {
         return closer;
     }
 
+    Executor sender() {
+        return sender;
+    }
+
     /** Tells every client the replica is going away (1001), so graphql-ws clients reconnect elsewhere. */
     @PreDestroy
     void stop() {
         registry.live().forEach(c -> c.close(1001, "server shutting down"));
         scheduler.shutdownNow();
         closer.shutdownNow();
+        if (sender instanceof ExecutorService pool) {
+            pool.shutdownNow();
+        }
     }
 }

@@ -60,6 +60,8 @@ class ConnectionTest {
         s.sendQueue = 16;
         s.slowConsumerGrace = Duration.ofSeconds(1);
         s.maxMessageBytes = 4096;
+        // Sends start on the calling thread here, so each test sees the socket right after acting.
+        s.sender = Runnable::run;
         return s;
     }
 

@@ -13,7 +13,7 @@ class OutboxTest {
 
     private final FakeTransport transport = new FakeTransport();
     private final List<Long> sentEvents = new ArrayList<>();
-    private final Outbox outbox = new Outbox(transport, 4, GRACE, sentEvents::add);
+    private final Outbox outbox = new Outbox(transport, Runnable::run, 4, GRACE, sentEvents::add);
 
     @Test
     void framesGoOutOneAtATimeInOrder() {
@@ -77,7 +77,7 @@ class OutboxTest {
     /** A deep queue drained by sends that complete inline must loop, not recurse (no stack overflow). */
     @Test
     void sendsThatCompleteOnTheSendingThreadDrainALongQueueIteratively() {
-        Outbox roomy = new Outbox(transport, 1_000_000, GRACE, sentEvents::add);
+        Outbox roomy = new Outbox(transport, Runnable::run, 1_000_000, GRACE, sentEvents::add);
         transport.hold();
         for (int i = 0; i < 100_000; i++) {
             roomy.event("m" + i, i, 0);
@@ -87,5 +87,45 @@ class OutboxTest {
 
         assertThat(transport.sent).hasSize(100_000).endsWith("m99999");
         assertThat(sentEvents).hasSize(100_000);
+    }
+
+    @Test
+    void queuingNeverSendsOnTheCallersThread() {
+        List<Runnable> tasks = new ArrayList<>();
+        Outbox handedOff = new Outbox(transport, tasks::add, 4, GRACE, sentEvents::add);
+
+        handedOff.event("e", 1, 0);
+        handedOff.event("f", 2, 0);
+
+        assertThat(transport.sent).isEmpty();
+        assertThat(tasks).hasSize(1);
+        tasks.get(0).run();
+        assertThat(transport.sent).containsExactly("e", "f");
+    }
+
+    @Test
+    void aCloseWaitsForTheFrameInFlightAndDropsTheRest() {
+        transport.hold();
+        outbox.event("in-flight", 1, 0);
+        outbox.event("queued", 2, 0);
+
+        outbox.closeNow(1013, "SLOW_CONSUMER");
+        assertThat(transport.closeCode).as("not while a frame is being written").isZero();
+
+        transport.completeOne();
+        assertThat(transport.closeCode).isEqualTo(1013);
+        assertThat(transport.sent).containsExactly("in-flight");
+        assertThat(outbox.closed()).isTrue();
+    }
+
+    @Test
+    void aForcedCloseDoesNotWaitForAClientThatStoppedReading() {
+        transport.hold();
+        outbox.event("never-read", 1, 0);
+        outbox.closeNow(1013, "SLOW_CONSUMER");
+
+        outbox.forceClose(1013, "SLOW_CONSUMER");
+
+        assertThat(transport.closeCode).isEqualTo(1013);
     }
 }
