@@ -30,6 +30,7 @@ public class LibertyStackListener implements TestExecutionListener {
             "COHERENCE_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION", "5",
             "COHERENCE_WS_SEND_QUEUE", "32",
             "COHERENCE_WS_SLOW_CONSUMER_GRACE", "PT0.5S",
+            "COHERENCE_WS_SEND_TIMEOUT", "PT1S",
             "COHERENCE_WS_MAX_MESSAGE_BYTES", "16384");
 
     @Override

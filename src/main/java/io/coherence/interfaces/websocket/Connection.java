@@ -44,8 +44,6 @@ final class Connection {
     static final int TRY_AGAIN_LATER = 1013;
     static final int MESSAGE_TOO_BIG = 1009;
 
-    static final Duration FORCE_CLOSE_AFTER = Duration.ofSeconds(2);
-
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final Jsonb JSONB = JsonbBuilder.create();
 
@@ -67,7 +65,8 @@ final class Connection {
         this.services = services;
         this.limits = services.limits();
         this.outbox = new Outbox(transport, services.sender(), limits.sendQueue(), limits.slowConsumerGrace().toNanos(),
-                committedAt -> services.metrics().sent(System.currentTimeMillis() - committedAt));
+                committedAt -> services.metrics().sent(System.currentTimeMillis() - committedAt),
+                services::senderReleased);
     }
 
     synchronized void opened() {
@@ -210,9 +209,6 @@ final class Connection {
         }
         shutdown();
         outbox.closeAfterQueued(FORBIDDEN, "Forbidden: token expired");
-        services.scheduler().schedule(() -> services.closer().execute(
-                () -> outbox.forceClose(FORBIDDEN, "Forbidden: token expired")),
-                FORCE_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized void initTimedOut() {
@@ -226,14 +222,24 @@ final class Connection {
     }
 
     /** A subscriber of this connection fell behind for too long; closes from the scheduler, never inline. */
-    void slowConsumer(long dropped) {
+    void slowConsumer(String why) {
         if (slowConsumerClosing.getAndSet(true)) {
             return;
         }
         services.metrics().refused("SLOW_CONSUMER");
-        services.closer().execute(() -> close(TRY_AGAIN_LATER,
-                "SLOW_CONSUMER: send queue full for over " + limits.slowConsumerGrace().toMillis() + " ms, "
-                        + dropped + " events dropped"));
+        services.closer().execute(() -> close(TRY_AGAIN_LATER, "SLOW_CONSUMER: " + why));
+    }
+
+    /** Called by the watchdog: a client that has not taken a frame within the send timeout is cut off. */
+    void checkStuck(long nowNanos) {
+        if (outbox.stuck(nowNanos, limits.sendTimeout().toNanos())) {
+            services.senderPinned();
+            slowConsumer("a message was not taken within " + limits.sendTimeout().toMillis() + " ms");
+        }
+    }
+
+    long slowConsumerGraceMillis() {
+        return limits.slowConsumerGrace().toMillis();
     }
 
     void dropped(String reason) {
@@ -241,8 +247,8 @@ final class Connection {
     }
 
     /**
-     * Closes after the frame in flight, if any, is written; a client that does not read it within
-     * {@link #FORCE_CLOSE_AFTER} is closed regardless.
+     * Closes after the frame in flight, if any, is written: for a client that stopped reading, when
+     * it reads again (it then gets the close code) or disconnects.
      */
     synchronized void close(int code, String reason) {
         if (closed) {
@@ -250,10 +256,6 @@ final class Connection {
         }
         shutdown();
         outbox.closeNow(code, reason);
-        if (!outbox.closed()) {
-            services.scheduler().schedule(() -> services.closer().execute(() -> outbox.forceClose(code, reason)),
-                    FORCE_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-        }
     }
 
     /** The socket is gone (either side closed it). */

@@ -62,7 +62,8 @@ final class LiveSubscription implements EventSink {
         dropped++;
         missed(1, DROPPED);
         if (outbox.overflowing(now)) {
-            connection.slowConsumer(dropped);
+            connection.slowConsumer("send queue full for over " + connection.slowConsumerGraceMillis() + " ms, "
+                    + dropped + " events dropped");
         }
     }
 

@@ -11,20 +11,25 @@ import java.util.function.LongConsumer;
  * cannot keep up: {@link #overflowing(long)} tells the connection to close it.
  *
  * <p>Queuing never sends on the caller's thread (the caller is the signal writer, which must not
- * do socket work): the first frame of a burst goes out on the sender executor, the following ones
- * on the thread that completed the previous send. A close waits for the frame in flight, so a
- * close frame never interleaves with an event frame.
+ * do socket work): frames go out on the sender executor, {@link #FRAMES_PER_TURN} at a time per
+ * connection, so one busy connection cannot hold a sender thread. A close waits for the frame in
+ * flight, so a close frame never interleaves with an event frame (and, in Liberty, a session
+ * closed under a blocked write strands the writing thread).
  */
 final class Outbox {
 
     /** Protocol messages beyond the event capacity before a client that never reads is cut off. */
     static final int CONTROL_ALLOWANCE = 256;
 
+    /** Frames one turn on a sender thread writes before it lets other connections have the thread. */
+    static final int FRAMES_PER_TURN = 64;
+
     private final Transport transport;
     private final Executor sender;
     private final int capacity;
     private final long graceNanos;
     private final LongConsumer eventSent;
+    private final Runnable unstuck;
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private int events;
     private boolean inFlight;
@@ -33,17 +38,22 @@ final class Outbox {
     private boolean closed;
     private Frame pendingClose;
     private long fullSince = -1;
+    private long inFlightSince;
+    private boolean reportedStuck;
 
     /**
      * @param eventSent told, per event frame, its commit time in epoch milliseconds once the frame
      *                  was written to the socket
+     * @param unstuck   told when a frame reported by {@link #stuck} was written or failed after all
      */
-    Outbox(Transport transport, Executor sender, int capacity, long graceNanos, LongConsumer eventSent) {
+    Outbox(Transport transport, Executor sender, int capacity, long graceNanos, LongConsumer eventSent,
+           Runnable unstuck) {
         this.transport = transport;
         this.sender = sender;
         this.capacity = capacity;
         this.graceNanos = graceNanos;
         this.eventSent = eventSent;
+        this.unstuck = unstuck;
     }
 
     /** Queues a protocol message; false when even the allowance for them is used up, or closing. */
@@ -82,6 +92,18 @@ final class Outbox {
         return fullSince >= 0 && nowNanos - fullSince > graceNanos;
     }
 
+    /**
+     * True, once per blocked frame, when that frame has been on its way to the client for longer
+     * than {@code timeoutNanos}: the client stopped reading.
+     */
+    synchronized boolean stuck(long nowNanos, long timeoutNanos) {
+        if (inFlight && !reportedStuck && nowNanos - inFlightSince > timeoutNanos) {
+            reportedStuck = true;
+            return true;
+        }
+        return false;
+    }
+
     /** True when at most half the event capacity is in use. */
     synchronized boolean halfEmpty() {
         return events <= capacity / 2;
@@ -117,19 +139,6 @@ final class Outbox {
         transport.close(code, reason);
     }
 
-    /** Closes now even with a frame in flight: for a client that stopped reading altogether. */
-    void forceClose(int code, String reason) {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            closing = true;
-            queue.clear();
-        }
-        transport.close(code, reason);
-    }
-
     synchronized boolean closed() {
         return closed;
     }
@@ -144,13 +153,21 @@ final class Outbox {
         sender.execute(this::pump);
     }
 
-    /** Sends until a send is outstanding or nothing is left; runs on one thread at a time. */
+    /**
+     * Sends until a send is outstanding, nothing is left, or this turn wrote its share (then the
+     * rest goes back to the sender pool, behind other connections); runs on one thread at a time.
+     */
     private void pump() {
+        int written = 0;
         while (true) {
             Frame next;
             synchronized (this) {
                 if (inFlight || queue.isEmpty() || closed) {
                     pumping = false;
+                    return;
+                }
+                if (written++ == FRAMES_PER_TURN) {
+                    sender.execute(this::pump);
                     return;
                 }
                 next = queue.poll();
@@ -159,6 +176,7 @@ final class Outbox {
                     pumping = false;
                 } else {
                     inFlight = true;
+                    inFlightSince = System.nanoTime();
                 }
             }
             if (next.text() == null) {
@@ -171,9 +189,12 @@ final class Outbox {
 
     private void sent(Frame frame, boolean written) {
         boolean pumpHere;
+        boolean wasStuck;
         Frame close;
         synchronized (this) {
             inFlight = false;
+            wasStuck = reportedStuck;
+            reportedStuck = false;
             if (frame.committedAtMillis() >= 0 && events > 0) {
                 events--;
                 if (events <= capacity / 2) {
@@ -190,6 +211,9 @@ final class Outbox {
             if (pumpHere) {
                 pumping = true;
             }
+        }
+        if (wasStuck) {
+            unstuck.run();
         }
         if (written && frame.committedAtMillis() >= 0) {
             eventSent.accept(frame.committedAtMillis());

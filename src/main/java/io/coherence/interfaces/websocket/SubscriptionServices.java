@@ -5,6 +5,7 @@ import io.coherence.application.events.FanoutMetrics;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.security.TokenVerifier;
 import io.coherence.interfaces.graphql.ApiSchema;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,11 +16,19 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** What every subscription connection shares: the application services, the limits, a scheduler. */
 @ApplicationScoped
 public class SubscriptionServices {
+
+    private static final Logger LOG = Logger.getLogger(SubscriptionServices.class.getName());
+
+    /** Sender threads lent in place of ones blocked on clients that do not read. */
+    static final int MAX_PINNED_SENDERS = 256;
 
     /** Distinct plans kept for shared rendering before the cache starts over. */
     static final int MAX_RENDERERS = 10_000;
@@ -57,8 +66,16 @@ public class SubscriptionServices {
     Duration slowConsumerGrace;
 
     @Inject
+    @ConfigProperty(name = "COHERENCE_WS_SEND_TIMEOUT")
+    Duration sendTimeout;
+
+    @Inject
     @ConfigProperty(name = "COHERENCE_WS_MAX_MESSAGE_BYTES")
     int maxMessageBytes;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_WS_SENDER_THREADS")
+    int senderThreads;
 
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final Map<Planned.Subscription, EventRenderer> renderers = new ConcurrentHashMap<>();
@@ -67,13 +84,8 @@ public class SubscriptionServices {
         t.setDaemon(true);
         return t;
     });
-    /** Starts each connection's sends, so the signal writer that publishes never does socket work. */
-    Executor sender = Executors.newFixedThreadPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-                Thread t = new Thread(r, "coherence-subscription-sender");
-                t.setDaemon(true);
-                return t;
-            });
+    /** Writes every connection's frames, so the signal writer that publishes never does socket work. */
+    volatile Executor sender;
     /** Closing a socket whose client does not read can block until the close frame times out. */
     private final ExecutorService closer = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "coherence-subscription-closer");
@@ -82,6 +94,22 @@ public class SubscriptionServices {
     });
     private volatile OperationPlanner planner;
 
+    /** How often the watchdog looks for connections whose client stopped reading. */
+    static final long WATCHDOG_MILLIS = 250;
+
+    @PostConstruct
+    void startWatchdog() {
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                long now = System.nanoTime();
+                registry.forEachLive(c -> c.checkStuck(now));
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again; log and keep watching.
+                LOG.log(Level.SEVERE, "subscription watchdog failed", e);
+            }
+        }, WATCHDOG_MILLIS, WATCHDOG_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
     /** A connection over the transport, with everything it needs. */
     Connection connect(Transport transport) {
         return new Connection(transport, this);
@@ -89,7 +117,7 @@ public class SubscriptionServices {
 
     SubscriptionLimits limits() {
         return new SubscriptionLimits(initTimeout, subscriptionsPerConnection, connectionsPerTenant, sendQueue,
-                slowConsumerGrace, maxMessageBytes);
+                slowConsumerGrace, sendTimeout, maxMessageBytes);
     }
 
     OperationPlanner planner() {
@@ -137,8 +165,30 @@ public class SubscriptionServices {
         return closer;
     }
 
+    /** A sender thread is blocked on a client that stopped reading. */
+    void senderPinned() {
+        if (sender instanceof SenderPool pool) {
+            pool.pinned();
+        }
+    }
+
+    void senderReleased() {
+        if (sender instanceof SenderPool pool) {
+            pool.released();
+        }
+    }
+
     Executor sender() {
-        return sender;
+        Executor e = sender;
+        if (e == null) {
+            synchronized (this) {
+                if (sender == null) {
+                    sender = new SenderPool(senderThreads, MAX_PINNED_SENDERS);
+                }
+                e = sender;
+            }
+        }
+        return e;
     }
 
     /** Tells every client the replica is going away (1001), so graphql-ws clients reconnect elsewhere. */
@@ -147,8 +197,8 @@ public class SubscriptionServices {
         registry.live().forEach(c -> c.close(1001, "server shutting down"));
         scheduler.shutdownNow();
         closer.shutdownNow();
-        if (sender instanceof ExecutorService pool) {
-            pool.shutdownNow();
+        if (sender instanceof SenderPool pool) {
+            pool.shutdown();
         }
     }
 }

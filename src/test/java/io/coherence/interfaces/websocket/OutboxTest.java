@@ -13,7 +13,8 @@ class OutboxTest {
 
     private final FakeTransport transport = new FakeTransport();
     private final List<Long> sentEvents = new ArrayList<>();
-    private final Outbox outbox = new Outbox(transport, Runnable::run, 4, GRACE, sentEvents::add);
+    private int unstuck;
+    private final Outbox outbox = new Outbox(transport, Runnable::run, 4, GRACE, sentEvents::add, () -> unstuck++);
 
     @Test
     void framesGoOutOneAtATimeInOrder() {
@@ -77,7 +78,7 @@ class OutboxTest {
     /** A deep queue drained by sends that complete inline must loop, not recurse (no stack overflow). */
     @Test
     void sendsThatCompleteOnTheSendingThreadDrainALongQueueIteratively() {
-        Outbox roomy = new Outbox(transport, Runnable::run, 1_000_000, GRACE, sentEvents::add);
+        Outbox roomy = new Outbox(transport, Runnable::run, 1_000_000, GRACE, sentEvents::add, () -> unstuck++);
         transport.hold();
         for (int i = 0; i < 100_000; i++) {
             roomy.event("m" + i, i, 0);
@@ -92,7 +93,7 @@ class OutboxTest {
     @Test
     void queuingNeverSendsOnTheCallersThread() {
         List<Runnable> tasks = new ArrayList<>();
-        Outbox handedOff = new Outbox(transport, tasks::add, 4, GRACE, sentEvents::add);
+        Outbox handedOff = new Outbox(transport, tasks::add, 4, GRACE, sentEvents::add, () -> unstuck++);
 
         handedOff.event("e", 1, 0);
         handedOff.event("f", 2, 0);
@@ -119,13 +120,19 @@ class OutboxTest {
     }
 
     @Test
-    void aForcedCloseDoesNotWaitForAClientThatStoppedReading() {
+    void aFrameNotTakenWithinTheTimeoutIsStuck() {
         transport.hold();
+        long before = System.nanoTime();
         outbox.event("never-read", 1, 0);
-        outbox.closeNow(1013, "SLOW_CONSUMER");
 
-        outbox.forceClose(1013, "SLOW_CONSUMER");
+        assertThat(outbox.stuck(before, GRACE)).isFalse();
+        assertThat(outbox.stuck(System.nanoTime() + GRACE + 1, GRACE)).isTrue();
+        assertThat(outbox.stuck(System.nanoTime() + GRACE + 1, GRACE)).as("reported once per frame").isFalse();
+        assertThat(unstuck).isZero();
 
-        assertThat(transport.closeCode).isEqualTo(1013);
+        transport.completeOne();
+
+        assertThat(unstuck).as("the blocked write returned").isEqualTo(1);
+        assertThat(outbox.stuck(System.nanoTime() + GRACE + 1, GRACE)).as("nothing in flight").isFalse();
     }
 }
