@@ -19,15 +19,17 @@ public class PolicyEnforcer {
     private static final Logger LOG = Logger.getLogger(PolicyEnforcer.class.getName());
 
     private final PolicyDecisionPoint decisionPoint;
+    private final PolicySettings settings;
 
     /** For the CDI client proxy only. */
     protected PolicyEnforcer() {
-        this(null);
+        this(null, null);
     }
 
     @Inject
-    public PolicyEnforcer(PolicyDecisionPoint decisionPoint) {
+    public PolicyEnforcer(PolicyDecisionPoint decisionPoint, PolicySettings settings) {
         this.decisionPoint = decisionPoint;
+        this.settings = settings;
     }
 
     public Caller authenticated(Optional<Caller> caller) {
@@ -36,7 +38,8 @@ public class PolicyEnforcer {
     }
 
     public void require(Caller caller, Action action, String tenantId) {
-        Decision decision = decisionPoint.decide(new PolicyInput(caller, action, tenantId));
+        Decision decision = decisionPoint.decide(new PolicyInput(caller, action, tenantId, settings.tags(),
+                settings.region()));
         if (!decision.allowed()) {
             LOG.info(() -> "policy denied action=" + action + " subject=" + caller.subject()
                     + " tenant_id=" + tenantId + " rule=" + decision.rule());

@@ -7,6 +7,7 @@ import io.coherence.application.ingest.GroupCommitWriter;
 import io.coherence.application.ingest.IngestSettings;
 import io.coherence.application.ingest.WriterSettings;
 import io.coherence.application.scoring.ScoringSettings;
+import io.coherence.application.security.PolicySettings;
 import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.signal.SignalRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,8 +37,18 @@ public class Settings {
                 config.getValue("COHERENCE_INGEST_MAX_BODY_BYTES", Long.class),
                 duration("COHERENCE_INGEST_MAX_FUTURE_SKEW"),
                 duration("COHERENCE_RETENTION_WINDOW"),
-                new PolicyTags(text("COHERENCE_POLICY_PURPOSE"), text("COHERENCE_POLICY_RETENTION"),
-                        text("COHERENCE_POLICY_LICENSE"), text("COHERENCE_POLICY_RESIDENCY")));
+                tags());
+    }
+
+    @Produces
+    @Singleton
+    public PolicySettings policy() {
+        return new PolicySettings(tags(), text("COHERENCE_REGION"));
+    }
+
+    private PolicyTags tags() {
+        return new PolicyTags(text("COHERENCE_POLICY_PURPOSE"), text("COHERENCE_POLICY_RETENTION"),
+                text("COHERENCE_POLICY_LICENSE"), text("COHERENCE_POLICY_RESIDENCY"));
     }
 
     @Produces

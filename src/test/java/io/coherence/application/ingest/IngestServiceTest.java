@@ -5,7 +5,8 @@ import io.coherence.application.ErrorCode;
 import io.coherence.application.Violation;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
-import io.coherence.domain.policy.TenantScopeRules;
+import io.coherence.domain.policy.AuthzRules;
+import io.coherence.application.security.PolicySettingsFixture;
 import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalIdentity;
@@ -71,7 +72,7 @@ class IngestServiceTest {
             }
         };
         service = new IngestService(new SignalValidation(validators.getValidator()),
-                new PolicyEnforcer(new TenantScopeRules()), writer, SETTINGS, metrics, Clock.fixed(NOW, ZoneOffset.UTC));
+                new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), writer, SETTINGS, metrics, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @AfterEach

@@ -5,7 +5,8 @@ import io.coherence.application.ErrorCode;
 import io.coherence.application.Violation;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
-import io.coherence.domain.policy.TenantScopeRules;
+import io.coherence.domain.policy.AuthzRules;
+import io.coherence.application.security.PolicySettingsFixture;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.ScoreRepository;
 import io.coherence.domain.score.ScoreStatus;
@@ -39,7 +40,7 @@ class ScoreQueryServiceTest {
 
     private final FakeCache cache = new FakeCache();
     private final FakeScores scores = new FakeScores();
-    private final ScoreQueryService service = new ScoreQueryService(new PolicyEnforcer(new TenantScopeRules()), cache,
+    private final ScoreQueryService service = new ScoreQueryService(new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), cache,
             scores, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private CoherenceException refused(Caller caller, String tenantId) {

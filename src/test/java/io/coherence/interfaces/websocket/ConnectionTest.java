@@ -11,7 +11,8 @@ import io.coherence.application.events.SignalCommitted;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.security.TokenVerifier;
 import io.coherence.domain.policy.Caller;
-import io.coherence.domain.policy.TenantScopeRules;
+import io.coherence.domain.policy.AuthzRules;
+import io.coherence.application.security.PolicySettingsFixture;
 import io.coherence.domain.tenant.TenantId;
 import io.coherence.testsupport.Eventually;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class ConnectionTest {
             return new TokenVerifier.Verified(new Caller("sub", Optional.of("tenant-a"), Set.of("coherence:read")),
                     Instant.now().plusSeconds(600));
         };
-        s.enforcer = new PolicyEnforcer(new TenantScopeRules());
+        s.enforcer = new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US);
         s.dispatcher = dispatcher;
         s.metrics = new CountingMetrics();
         s.initTimeout = Duration.ofSeconds(30);
