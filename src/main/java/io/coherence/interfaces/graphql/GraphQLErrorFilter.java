@@ -12,7 +12,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -33,7 +32,6 @@ import java.util.logging.Logger;
  * {@code extensions.violations} for refused input, and nothing internal: no exception class
  * names, no stack traces, also when the GraphQL runtime itself fails.
  */
-@WebFilter(urlPatterns = "/graphql")
 public class GraphQLErrorFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;

@@ -17,7 +17,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -30,13 +29,15 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Answers introspection at /graphql from the whole API's schema ({@link ApiSchema}), so GraphiQL
  * and code generators see the Subscription type that the WebSocket endpoint serves next to the
- * query and mutation MicroProfile GraphQL serves. Every other request goes on unchanged.
+ * query and mutation MicroProfile GraphQL serves. Every other request goes on unchanged. Reading
+ * the body to look at it is bounded: a body over {@code COHERENCE_GRAPHQL_MAX_BODY_BYTES} answers
+ * 413 {@code PAYLOAD_TOO_LARGE} and is not read further.
  */
-@WebFilter(urlPatterns = "/graphql")
 public class IntrospectionFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
@@ -51,7 +52,18 @@ public class IntrospectionFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        byte[] body = request.getInputStream().readAllBytes();
+        int max = ConfigProvider.getConfig().getValue("COHERENCE_GRAPHQL_MAX_BODY_BYTES", Integer.class);
+        byte[] body = request.getInputStream().readNBytes(max + 1);
+        if (body.length > max) {
+            byte[] json = ("{\"errors\":[{\"message\":\"the request body exceeds " + max
+                    + " bytes\",\"extensions\":{\"code\":\"PAYLOAD_TOO_LARGE\"}}]}").getBytes(StandardCharsets.UTF_8);
+            response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+            response.setHeader("Connection", "close");
+            response.setContentType("application/json");
+            response.setContentLength(json.length);
+            response.getOutputStream().write(json);
+            return;
+        }
         String text = new String(body, StandardCharsets.UTF_8);
         // Cheap test first: the read path must not pay for parsing.
         if (text.contains("__schema") || text.contains("__type")) {
