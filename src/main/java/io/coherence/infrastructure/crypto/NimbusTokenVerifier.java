@@ -69,6 +69,10 @@ public class NimbusTokenVerifier implements TokenVerifier {
     @ConfigProperty(name = "JWT_CLOCK_SKEW")
     String clockSkew;
 
+    @Inject
+    @ConfigProperty(name = "COHERENCE_JWKS_MIN_REFRESH")
+    Duration jwksMinRefresh;
+
     private volatile DefaultJWTProcessor<SecurityContext> processor;
 
     @Override
@@ -98,6 +102,7 @@ public class NimbusTokenVerifier implements TokenVerifier {
     private DefaultJWTProcessor<SecurityContext> processor() {
         DefaultJWTProcessor<SecurityContext> p = processor;
         if (p == null) {
+            requireConfigured(issuer, audience);
             p = new DefaultJWTProcessor<>();
             p.setJWSKeySelector(keys());
             Set<String> audiences = Arrays.stream(audience.split(",")).map(String::trim)
@@ -120,8 +125,11 @@ public class NimbusTokenVerifier implements TokenVerifier {
                 return new SingleKeyJWSKeySelector<>(JWSAlgorithm.RS256, pem(publicKey));
             }
             if (publicKeyLocation.startsWith("http://") || publicKeyLocation.startsWith("https://")) {
+                // Keys are matched by kid; an unknown kid refetches the set (a rotation), at most
+                // once per COHERENCE_JWKS_MIN_REFRESH.
                 return new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-                        JWKSourceBuilder.create(URI.create(publicKeyLocation).toURL()).build());
+                        JWKSourceBuilder.create(URI.create(publicKeyLocation).toURL())
+                                .rateLimited(jwksMinRefresh.toMillis()).build());
             }
             if (!publicKeyLocation.isBlank()) {
                 Path file = publicKeyLocation.startsWith("file:") ? Path.of(URI.create(publicKeyLocation))
@@ -135,6 +143,17 @@ public class NimbusTokenVerifier implements TokenVerifier {
             throw new IllegalStateException("the JWT verification key cannot be read: " + e.getMessage(), e);
         }
         throw refused("no JWT verification key is configured (JWT_PUBLIC_KEY or MP_JWT_VERIFY_PUBLICKEY_LOCATION)");
+    }
+
+    /**
+     * MicroProfile JWT skips the audience check when none is configured; Coherence refuses to run
+     * that way, for HTTP (the same variables feed server.xml) and WebSocket alike.
+     */
+    public static void requireConfigured(String issuer, String audience) {
+        if (issuer == null || issuer.isBlank() || audience == null || audience.isBlank()) {
+            throw new IllegalStateException("JWT_ISSUER and JWT_AUDIENCE must both be set: without them tokens "
+                    + "from any issuer, or for any audience, would be accepted");
+        }
     }
 
     /** An RSA public key in PEM (SubjectPublicKeyInfo), read with the JDK alone. */

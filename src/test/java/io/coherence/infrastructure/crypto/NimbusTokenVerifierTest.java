@@ -1,0 +1,177 @@
+package io.coherence.infrastructure.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import io.coherence.application.CoherenceException;
+import io.coherence.application.security.TokenVerifier;
+import io.coherence.testsupport.DevKeys;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The connection_init token check: the rules MicroProfile JWT applies to HTTP, and key rotation. */
+class NimbusTokenVerifierTest {
+
+    private static final KeyPair KEYS = DevKeys.generate();
+    private static final KeyPair OTHER = DevKeys.generate();
+
+    private HttpServer jwks;
+
+    @AfterEach
+    void stopJwks() {
+        if (jwks != null) {
+            jwks.stop(0);
+        }
+    }
+
+    private static NimbusTokenVerifier verifier(String pem, String location) {
+        NimbusTokenVerifier v = new NimbusTokenVerifier();
+        v.publicKey = Optional.ofNullable(pem);
+        v.publicKeyLocation = Optional.ofNullable(location);
+        v.issuer = "issuer-1";
+        v.audience = "coherence";
+        v.clockSkew = "60s";
+        v.jwksMinRefresh = Duration.ZERO;
+        return v;
+    }
+
+    private static String pem(KeyPair keys) {
+        return "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    private static String token(KeyPair keys, String kid, Consumer<JWTClaimsSet.Builder> change) throws Exception {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer("issuer-1").audience("coherence")
+                .subject("sub-1").claim("tenant", "tenant-a").claim("scope", "coherence:read coherence:write")
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)));
+        change.accept(claims);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT)
+                .build(), claims.build());
+        jwt.sign(new RSASSASigner((RSAPrivateKey) keys.getPrivate()));
+        return jwt.serialize();
+    }
+
+    private static String token(KeyPair keys, String kid) throws Exception {
+        return token(keys, kid, c -> { });
+    }
+
+    @Test
+    void aValidTokenGivesTheCallerAndItsExpiry() throws Exception {
+        TokenVerifier.Verified verified = verifier(pem(KEYS), null).verify(token(KEYS, "any-kid"));
+
+        assertThat(verified.caller().subject()).isEqualTo("sub-1");
+        assertThat(verified.caller().tenant()).contains("tenant-a");
+        assertThat(verified.caller().scopes()).containsExactlyInAnyOrder("coherence:read", "coherence:write");
+        assertThat(verified.expiresAt()).isAfter(Instant.now());
+    }
+
+    @Test
+    void wrongKeyIssuerAudienceOrExpiryAreRefused() throws Exception {
+        NimbusTokenVerifier v = verifier(pem(KEYS), null);
+
+        assertRefused(v, token(OTHER, "dev"));
+        assertRefused(v, token(KEYS, "dev", c -> c.issuer("someone-else")));
+        assertRefused(v, token(KEYS, "dev", c -> c.audience("other")));
+        assertRefused(v, token(KEYS, "dev", c -> c.expirationTime(Date.from(Instant.now().minusSeconds(120)))));
+        assertRefused(v, token(KEYS, "dev", c -> c.notBeforeTime(Date.from(Instant.now().plusSeconds(120)))));
+        assertRefused(v, token(KEYS, "dev", c -> c.subject(null)));
+        assertRefused(v, "not.a.token");
+    }
+
+    @Test
+    void theClockSkewIsSixtySeconds() throws Exception {
+        NimbusTokenVerifier v = verifier(pem(KEYS), null);
+
+        assertThat(v.verify(token(KEYS, "dev", c -> c.expirationTime(Date.from(Instant.now().minusSeconds(30))))))
+                .isNotNull();
+        assertRefused(v, token(KEYS, "dev", c -> c.expirationTime(Date.from(Instant.now().minusSeconds(90)))));
+    }
+
+    @Test
+    void anUnsignedTokenIsRefused() {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        long now = Instant.now().getEpochSecond();
+        String unsigned = b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(("{\"iss\":\"issuer-1\",\"aud\":\"coherence\",\"sub\":\"x\",\"iat\":" + now
+                + ",\"exp\":" + (now + 600) + "}").getBytes(StandardCharsets.UTF_8)) + ".";
+
+        assertRefused(verifier(pem(KEYS), null), unsigned);
+    }
+
+    /**
+     * Rotation through a JWKS location: the identity provider publishes a new key under a new kid;
+     * a token with that kid makes the verifier fetch the set again and is accepted, and a token
+     * with the retired kid is then refused.
+     */
+    @Test
+    void aRotatedKeyIsPickedUpFromTheJwksLocation() throws Exception {
+        AtomicReference<String> published = new AtomicReference<>(jwks(KEYS, "key-1"));
+        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        jwks.createContext("/jwks", exchange -> {
+            byte[] body = published.get().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        jwks.start();
+        NimbusTokenVerifier v = verifier(null, "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks");
+
+        assertThat(v.verify(token(KEYS, "key-1")).caller().subject()).isEqualTo("sub-1");
+
+        published.set(jwks(OTHER, "key-2"));
+
+        assertThat(v.verify(token(OTHER, "key-2")).caller().subject()).isEqualTo("sub-1");
+        assertRefused(v, token(KEYS, "key-1"));
+    }
+
+    @Test
+    void anEmptyIssuerOrAudienceIsAStartupError() {
+        assertThatIllegalStateException().isThrownBy(() -> NimbusTokenVerifier.requireConfigured("iss", " "))
+                .withMessageContaining("JWT_AUDIENCE");
+        assertThatIllegalStateException().isThrownBy(() -> NimbusTokenVerifier.requireConfigured(null, "aud"));
+        NimbusTokenVerifier.requireConfigured("iss", "aud");
+    }
+
+    @Test
+    void libertyDurationsAreRead() {
+        assertThat(NimbusTokenVerifier.skew("60s")).isEqualTo(Duration.ofSeconds(60));
+        assertThat(NimbusTokenVerifier.skew("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(NimbusTokenVerifier.skew("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(NimbusTokenVerifier.skew("PT30S")).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    private static String jwks(KeyPair keys, String kid) {
+        return new JWKSet(new RSAKey.Builder((RSAPublicKey) keys.getPublic()).keyID(kid).build()).toString();
+    }
+
+    private static void assertRefused(NimbusTokenVerifier v, String token) {
+        assertThatThrownBy(() -> v.verify(token)).isInstanceOf(CoherenceException.class);
+    }
+}
