@@ -47,10 +47,6 @@ final class TenantChannel {
         return subscribers.isEmpty();
     }
 
-    synchronized boolean idle() {
-        return subscribers.isEmpty();
-    }
-
     synchronized void offer(CoherenceEvent event, long nowNanos) {
         if (event instanceof SignalCommitted signal) {
             long gaps = sequencer.gaps();

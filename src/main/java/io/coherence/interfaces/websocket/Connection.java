@@ -3,14 +3,8 @@ package io.coherence.interfaces.websocket;
 import io.coherence.application.CoherenceException;
 import io.coherence.application.security.TokenVerifier;
 import io.coherence.domain.policy.Action;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +39,6 @@ final class Connection {
     static final int MESSAGE_TOO_BIG = 1009;
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
-    private static final Jsonb JSONB = JsonbBuilder.create();
 
     private final Transport transport;
     private final SubscriptionServices services;
@@ -83,8 +76,8 @@ final class Connection {
                 close(MESSAGE_TOO_BIG, "Message too big: over " + limits.maxMessageBytes() + " bytes");
                 return;
             }
-            handle(parse(text));
-        } catch (InvalidMessage e) {
+            handle(ProtocolCodec.parse(text));
+        } catch (ProtocolCodec.InvalidMessage e) {
             close(INVALID_MESSAGE, "Invalid message received: " + e.getMessage());
         } catch (RuntimeException e) {
             String incident = UUID.randomUUID().toString();
@@ -99,12 +92,12 @@ final class Connection {
         }
         String type = message.getString("type");
         switch (type) {
-            case "connection_init" -> init(optionalObject(message, "payload"));
+            case "connection_init" -> init(ProtocolCodec.optionalObject(message, "payload"));
             case "ping" -> outbox.control("{\"type\":\"pong\"}");
-            case "pong" -> optionalObject(message, "payload");
+            case "pong" -> ProtocolCodec.optionalObject(message, "payload");
             case "subscribe" -> subscribe(message);
-            case "complete" -> complete(requiredId(message));
-            default -> throw new InvalidMessage("unexpected message type " + type);
+            case "complete" -> complete(ProtocolCodec.requiredId(message));
+            default -> throw new ProtocolCodec.InvalidMessage("unexpected message type " + type);
         }
     }
 
@@ -115,7 +108,7 @@ final class Connection {
         }
         initReceived = true;
         initTimer.cancel(false);
-        String token = token(payload);
+        String token = ProtocolCodec.token(payload);
         if (token == null) {
             close(FORBIDDEN, "Forbidden: connection_init carries no token (payload.Authorization: Bearer ...)");
             return;
@@ -146,25 +139,25 @@ final class Connection {
             close(UNAUTHORIZED, "Unauthorized");
             return;
         }
-        String id = requiredId(message);
-        JsonObject payload = optionalObject(message, "payload");
+        String id = ProtocolCodec.requiredId(message);
+        JsonObject payload = ProtocolCodec.optionalObject(message, "payload");
         if (payload == null || !(payload.get("query") instanceof JsonString query)) {
-            throw new InvalidMessage("subscribe needs payload.query");
+            throw new ProtocolCodec.InvalidMessage("subscribe needs payload.query");
         }
-        JsonObject variables = optionalObject(payload, "variables");
-        String operationName = optionalString(payload, "operationName");
-        optionalObject(payload, "extensions");
+        JsonObject variables = ProtocolCodec.optionalObject(payload, "variables");
+        String operationName = ProtocolCodec.optionalString(payload, "operationName");
+        ProtocolCodec.optionalObject(payload, "extensions");
         if (subscriptions.containsKey(id)) {
             close(DUPLICATE_ID, "Subscriber for " + id + " already exists");
             return;
         }
-        Planned planned = services.planner().plan(query.getString(), variables == null ? Map.of() : toMap(variables),
+        Planned planned = services.planner().plan(query.getString(), variables == null ? Map.of() : ProtocolCodec.toMap(variables),
                 operationName);
         if (planned instanceof Planned.Rejection r) {
             error(id, r.errors());
         } else if (planned instanceof Planned.ImmediateResult result) {
-            outbox.control(next(id, JSONB.toJson(result.result())));
-            outbox.control(completeMessage(id));
+            outbox.control(ProtocolCodec.next(id, ProtocolCodec.JSONB.toJson(result.result())));
+            outbox.control(ProtocolCodec.completeMessage(id));
         } else {
             start(id, (Planned.Subscription) planned);
         }
@@ -287,86 +280,6 @@ final class Connection {
     }
 
     private void error(String id, List<Map<String, Object>> errors) {
-        outbox.control("{\"id\":" + quote(id) + ",\"type\":\"error\",\"payload\":" + JSONB.toJson(errors) + "}");
-    }
-
-    static String next(String id, String payloadJson) {
-        return "{\"id\":" + quote(id) + ",\"type\":\"next\",\"payload\":" + payloadJson + "}";
-    }
-
-    private static String completeMessage(String id) {
-        return "{\"id\":" + quote(id) + ",\"type\":\"complete\"}";
-    }
-
-    static String quote(String s) {
-        return Json.createValue(s).toString();
-    }
-
-    /** Accepts "Authorization": "Bearer …" (any case) or "token": "…". */
-    private static String token(JsonObject payload) {
-        if (payload == null) {
-            return null;
-        }
-        for (Map.Entry<String, JsonValue> e : payload.entrySet()) {
-            if (e.getValue() instanceof JsonString s && (e.getKey().equalsIgnoreCase("authorization")
-                    || e.getKey().equals("token"))) {
-                String value = s.getString().trim();
-                return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).trim() : value;
-            }
-        }
-        return null;
-    }
-
-    private static JsonObject parse(String text) {
-        try {
-            JsonValue value = Json.createReader(new StringReader(text)).readValue();
-            if (!(value instanceof JsonObject o) || !(o.get("type") instanceof JsonString)) {
-                throw new InvalidMessage("a message is a JSON object with a string type");
-            }
-            return o;
-        } catch (JsonException e) {
-            throw new InvalidMessage("not JSON");
-        }
-    }
-
-    private static String requiredId(JsonObject message) {
-        if (!(message.get("id") instanceof JsonString id) || id.getString().isEmpty()) {
-            throw new InvalidMessage(message.getString("type") + " needs a non-empty string id");
-        }
-        return id.getString();
-    }
-
-    private static JsonObject optionalObject(JsonObject parent, String name) {
-        JsonValue value = parent.get(name);
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (value instanceof JsonObject o) {
-            return o;
-        }
-        throw new InvalidMessage(name + " must be an object");
-    }
-
-    private static String optionalString(JsonObject parent, String name) {
-        JsonValue value = parent.get(name);
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (value instanceof JsonString s) {
-            return s.getString();
-        }
-        throw new InvalidMessage(name + " must be a string");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> toMap(JsonObject object) {
-        return JSONB.fromJson(object.toString(), Map.class);
-    }
-
-    /** A message the protocol does not allow: the connection closes with 4400. */
-    private static final class InvalidMessage extends RuntimeException {
-        InvalidMessage(String message) {
-            super(message);
-        }
+        outbox.control(ProtocolCodec.error(id, errors));
     }
 }

@@ -21,10 +21,6 @@ final class EventRenderer {
         this.plan = plan;
     }
 
-    Planned.Subscription plan() {
-        return plan;
-    }
-
     String payload(CoherenceEvent event) {
         Rendered r = last;
         if (r != null && r.event() == event) {

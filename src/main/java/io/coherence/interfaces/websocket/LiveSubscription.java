@@ -28,7 +28,7 @@ final class LiveSubscription implements EventSink {
 
     LiveSubscription(String id, EventRenderer renderer, Connection connection) {
         this.id = id;
-        this.prefix = "{\"id\":" + Connection.quote(id) + ",\"type\":\"next\",\"payload\":";
+        this.prefix = "{\"id\":" + ProtocolCodec.quote(id) + ",\"type\":\"next\",\"payload\":";
         this.renderer = renderer;
         this.connection = connection;
     }
@@ -77,8 +77,8 @@ final class LiveSubscription implements EventSink {
         String message = DROPPED.equals(missedReason)
                 ? missed + " events were dropped because this connection read them too slowly"
                 : missed + " events were not sent because the tenant's event rate limit was exceeded";
-        String json = "{\"errors\":[{\"message\":" + Connection.quote(message) + ",\"extensions\":{\"code\":"
-                + Connection.quote(missedReason) + ",\"missed\":" + missed + "}}]}";
+        String json = "{\"errors\":[{\"message\":" + ProtocolCodec.quote(message) + ",\"extensions\":{\"code\":"
+                + ProtocolCodec.quote(missedReason) + ",\"missed\":" + missed + "}}]}";
         if (outbox.control(prefix + json + "}")) {
             missed = 0;
         }

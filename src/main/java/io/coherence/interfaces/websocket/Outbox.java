@@ -139,10 +139,6 @@ final class Outbox {
         transport.close(code, reason);
     }
 
-    synchronized boolean closed() {
-        return closed;
-    }
-
     private void requestPump() {
         synchronized (this) {
             if (pumping || inFlight || queue.isEmpty() || closed) {

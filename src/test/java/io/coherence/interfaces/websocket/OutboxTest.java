@@ -116,7 +116,7 @@ class OutboxTest {
         transport.completeOne();
         assertThat(transport.closeCode).isEqualTo(1013);
         assertThat(transport.sent).containsExactly("in-flight");
-        assertThat(outbox.closed()).isTrue();
+        assertThat(outbox.control("after the close")).as("nothing queues after a close").isFalse();
     }
 
     @Test
