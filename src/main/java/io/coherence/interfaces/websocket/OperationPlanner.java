@@ -18,15 +18,18 @@ import graphql.validation.ValidationError;
 import graphql.validation.Validator;
 import io.coherence.application.events.EventKind;
 import io.coherence.interfaces.graphql.ApiSchema;
+import io.coherence.interfaces.graphql.GraphQLLimits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns a subscribe payload into a plan with graphql-java: parse, validate against the schema,
- * pick the operation, coerce the variables, and resolve fragments, aliases and @skip/@include into
+ * check the limits /graphql applies, pick the operation, coerce the variables, and resolve
+ * fragments, aliases and @skip/@include into
  * the list of fields each event must carry. Introspection queries are answered at once; other
  * queries and mutations belong to /graphql.
  */
@@ -37,19 +40,29 @@ final class OperationPlanner {
             "coherenceScoreChanged", EventKind.SCORES);
 
     private final GraphQLSchema schema;
+    private final GraphQLLimits limits;
     private final GraphQL introspection;
 
-    OperationPlanner(GraphQLSchema schema) {
+    OperationPlanner(GraphQLSchema schema, GraphQLLimits limits) {
         this.schema = schema;
+        this.limits = limits;
         this.introspection = GraphQL.newGraphQL(schema).build();
     }
 
     Planned plan(String query, Map<String, Object> variables, String operationName) {
+        Optional<GraphQLLimits.Refusal> tooLarge = limits.checkSize(query);
+        if (tooLarge.isPresent()) {
+            return reject(tooLarge.get().message(), null, tooLarge.get().code());
+        }
         Document document;
         try {
             document = Parser.parse(query);
         } catch (InvalidSyntaxException e) {
             return reject(e.getMessage(), e.getLocation(), "GRAPHQL_PARSE_FAILED");
+        }
+        Optional<GraphQLLimits.Refusal> overLimit = limits.check(document, operationName);
+        if (overLimit.isPresent()) {
+            return reject(overLimit.get().message(), null, overLimit.get().code());
         }
         List<ValidationError> invalid = new Validator().validateDocument(schema, document, Locale.ENGLISH);
         if (!invalid.isEmpty()) {

@@ -5,6 +5,7 @@ import io.coherence.application.events.FanoutMetrics;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.security.TokenVerifier;
 import io.coherence.interfaces.graphql.ApiSchema;
+import io.coherence.interfaces.graphql.GraphQLLimits;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -93,6 +94,8 @@ public class SubscriptionServices {
         return t;
     });
     private volatile OperationPlanner planner;
+    /** The GraphQL limits; from configuration unless a test sets them. */
+    volatile GraphQLLimits graphQLLimits;
 
     /** How often the watchdog looks for connections whose client stopped reading. */
     static final long WATCHDOG_MILLIS = 250;
@@ -123,7 +126,10 @@ public class SubscriptionServices {
     OperationPlanner planner() {
         OperationPlanner p = planner;
         if (p == null) {
-            p = new OperationPlanner(ApiSchema.get());
+            if (graphQLLimits == null) {
+                graphQLLimits = GraphQLLimits.fromConfig();
+            }
+            p = new OperationPlanner(ApiSchema.get(), graphQLLimits);
             planner = p;
         }
         return p;

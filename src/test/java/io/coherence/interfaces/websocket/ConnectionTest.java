@@ -63,6 +63,7 @@ class ConnectionTest {
         s.maxMessageBytes = 4096;
         // Sends start on the calling thread here, so each test sees the socket right after acting.
         s.sender = Runnable::run;
+        s.graphQLLimits = new io.coherence.interfaces.graphql.GraphQLLimits(16_384, 5, 10, 200, 30);
         return s;
     }
 

@@ -167,6 +167,14 @@ class SubscriptionApiIT {
     }
 
     @Test
+    void aDocumentOverTheGraphqlLimitsAnswersTheLimitsCode() {
+        ws.subscribe("bomb", "subscribe-alias-bomb.graphql", Map.of("t", tenant));
+
+        assertThat(code(ws.next(WAIT))).isEqualTo("TOO_MANY_ALIASES");
+        assertThat(ws.drainUntilPong(WAIT)).isEmpty();
+    }
+
+    @Test
     void aMissingVariableIsBadUserInput() {
         ws.subscribe("s", "subscribe-signals.graphql", Map.of());
 

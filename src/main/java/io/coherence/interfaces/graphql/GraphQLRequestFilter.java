@@ -29,16 +29,18 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Answers introspection at /graphql from the whole API's schema ({@link ApiSchema}), so GraphiQL
- * and code generators see the Subscription type that the WebSocket endpoint serves next to the
- * query and mutation MicroProfile GraphQL serves. Every other request goes on unchanged. Reading
- * the body to look at it is bounded: a body over {@code COHERENCE_GRAPHQL_MAX_BODY_BYTES} answers
- * 413 {@code PAYLOAD_TOO_LARGE} and is not read further.
+ * Everything decided about a /graphql request before MicroProfile GraphQL runs it: the body is
+ * read at most {@code COHERENCE_GRAPHQL_MAX_BODY_BYTES} (413 {@code PAYLOAD_TOO_LARGE}); a JSON
+ * array (batched operations) is refused; the document must pass {@link GraphQLLimits} (400 with
+ * the limit's code); and introspection is answered from the whole API's schema ({@link ApiSchema}),
+ * so GraphiQL and code generators see the Subscription type the WebSocket endpoint serves next to
+ * the query and mutation. Every other request goes on unchanged.
  */
-public class IntrospectionFilter extends HttpFilter {
+public class GraphQLRequestFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
     private static final Jsonb JSONB = JsonbBuilder.create();
@@ -48,6 +50,17 @@ public class IntrospectionFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if ("GET".equals(request.getMethod())) {
+            String query = request.getParameter("query");
+            Optional<GraphQLLimits.Refusal> refusal = query == null ? Optional.empty()
+                    : refusal(query, request.getParameter("operationName"));
+            if (refusal.isPresent()) {
+                refuse(response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
+            } else {
+                chain.doFilter(request, response);
+            }
+            return;
+        }
         if (!"POST".equals(request.getMethod())) {
             chain.doFilter(request, response);
             return;
@@ -55,46 +68,96 @@ public class IntrospectionFilter extends HttpFilter {
         int max = ConfigProvider.getConfig().getValue("COHERENCE_GRAPHQL_MAX_BODY_BYTES", Integer.class);
         byte[] body = request.getInputStream().readNBytes(max + 1);
         if (body.length > max) {
-            byte[] json = ("{\"errors\":[{\"message\":\"the request body exceeds " + max
-                    + " bytes\",\"extensions\":{\"code\":\"PAYLOAD_TOO_LARGE\"}}]}").getBytes(StandardCharsets.UTF_8);
-            response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             response.setHeader("Connection", "close");
-            response.setContentType("application/json");
-            response.setContentLength(json.length);
-            response.getOutputStream().write(json);
+            refuse(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE",
+                    "the request body exceeds " + max + " bytes");
             return;
         }
-        String text = new String(body, StandardCharsets.UTF_8);
-        // Cheap test first: the read path must not pay for parsing.
-        if (text.contains("__schema") || text.contains("__type")) {
-            Map<String, Object> answer = introspect(text);
-            if (answer != null) {
-                byte[] json = JSONB.toJson(answer).getBytes(StandardCharsets.UTF_8);
-                response.setStatus(HttpServletResponse.SC_OK);
-                response.setContentType("application/json");
-                response.setContentLength(json.length);
-                response.getOutputStream().write(json);
+        JsonObject json = requestObject(body);
+        if (json == null || !(json.get("query") instanceof JsonString query)) {
+            if (json == null && startsWithBracket(body)) {
+                refuse(response, HttpServletResponse.SC_BAD_REQUEST, "BATCHED_OPERATIONS_NOT_SUPPORTED",
+                        "send one operation per request, not an array of them");
                 return;
             }
+            // Not a GraphQL request object: MicroProfile GraphQL answers it (MALFORMED_JSON and the like).
+            chain.doFilter(new ReplayedRequest(request, body), response);
+            return;
+        }
+        String operationName = json.get("operationName") instanceof JsonString n ? n.getString() : null;
+        Optional<GraphQLLimits.Refusal> refusal = refusal(query.getString(), operationName);
+        if (refusal.isPresent()) {
+            refuse(response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
+            return;
+        }
+        Map<String, Object> answer = introspect(json, operationName);
+        if (answer != null) {
+            byte[] bytes = JSONB.toJson(answer).getBytes(StandardCharsets.UTF_8);
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType("application/json");
+            response.setContentLength(bytes.length);
+            response.getOutputStream().write(bytes);
+            return;
         }
         chain.doFilter(new ReplayedRequest(request, body), response);
     }
 
-    /** The answer when the request is one introspection-only operation; null to let /graphql run it. */
-    private Map<String, Object> introspect(String body) {
-        JsonObject request;
-        Document document;
+    /** A limit the document breaks; none when it cannot be parsed (/graphql then reports that). */
+    private static Optional<GraphQLLimits.Refusal> refusal(String query, String operationName) {
+        GraphQLLimits limits = GraphQLLimits.fromConfig();
+        Optional<GraphQLLimits.Refusal> tooLarge = limits.checkSize(query);
+        if (tooLarge.isPresent()) {
+            return tooLarge;
+        }
         try {
-            JsonValue value = Json.createReader(new StringReader(body)).readValue();
-            if (!(value instanceof JsonObject o) || !(o.get("query") instanceof JsonString query)) {
-                return null;
-            }
-            request = o;
-            document = Parser.parse(query.getString());
-        } catch (JsonException | InvalidSyntaxException e) {
+            return limits.check(Parser.parse(query), operationName);
+        } catch (InvalidSyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static JsonObject requestObject(byte[] body) {
+        try {
+            JsonValue value = Json.createReader(new StringReader(new String(body, StandardCharsets.UTF_8))).readValue();
+            return value instanceof JsonObject o ? o : null;
+        } catch (JsonException e) {
             return null;
         }
-        String operationName = request.get("operationName") instanceof JsonString n ? n.getString() : null;
+    }
+
+    private static boolean startsWithBracket(byte[] body) {
+        for (byte b : body) {
+            if (!Character.isWhitespace(b)) {
+                return b == '[';
+            }
+        }
+        return false;
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String code, String message)
+            throws IOException {
+        byte[] bytes = Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                .add("message", message).add("extensions", Json.createObjectBuilder().add("code", code))))
+                .build().toString().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    /** The answer when the request is one introspection-only operation; null to let /graphql run it. */
+    private Map<String, Object> introspect(JsonObject request, String operationName) {
+        String text = request.getString("query");
+        // Cheap test first: the read path must not pay for a second look.
+        if (!text.contains("__schema") && !text.contains("__type")) {
+            return null;
+        }
+        Document document;
+        try {
+            document = Parser.parse(text);
+        } catch (InvalidSyntaxException e) {
+            return null;
+        }
         List<OperationDefinition> operations = document.getDefinitionsOfType(OperationDefinition.class);
         OperationDefinition operation = operations.stream()
                 .filter(o -> operationName == null ? operations.size() == 1 : operationName.equals(o.getName()))
