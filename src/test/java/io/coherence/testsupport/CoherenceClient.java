@@ -78,6 +78,15 @@ public final class CoherenceClient {
         return send(request.build());
     }
 
+    /** Ingest with an Idempotency-Key header. */
+    public HttpResponse<String> ingestIdempotently(String body, String token, String key) {
+        return send(HttpRequest.newBuilder(base.resolve("/v1/coherence/signals"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     /** Posts a GraphQL document (a file under src/test/resources/graphql) with variables. */
     public JsonObject graphql(String documentFile, Map<String, Object> variables, String token) {
         HttpResponse<String> response = graphqlRaw(documentFile, variables, token);

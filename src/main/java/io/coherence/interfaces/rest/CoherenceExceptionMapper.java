@@ -26,7 +26,9 @@ public class CoherenceExceptionMapper implements ExceptionMapper<CoherenceExcept
         return switch (code) {
             case UNAUTHENTICATED -> 401;
             case FORBIDDEN -> 403;
-            case BAD_USER_INPUT, MALFORMED_JSON, EMPTY_BATCH -> 400;
+            case BAD_USER_INPUT, MALFORMED_JSON, EMPTY_BATCH, INVALID_IDEMPOTENCY_KEY -> 400;
+            case IDEMPOTENCY_KEY_IN_USE -> 409;
+            case IDEMPOTENCY_KEY_REUSED -> 422;
             case BATCH_TOO_LARGE, PAYLOAD_TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case STORE_UNAVAILABLE -> 503;

@@ -1,0 +1,80 @@
+package io.coherence.application.ingest;
+
+import io.coherence.application.CoherenceException;
+import io.coherence.application.ErrorCode;
+import io.coherence.domain.policy.Caller;
+import io.coherence.domain.provenance.Sha256;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Idempotency-Key for ingest (IETF httpapi draft): the same key with the same body replays the
+ * stored answer, with a different body is refused (422), while the first request still runs is
+ * refused (409). Keys are scoped to the caller's tenant and kept for {@code COHERENCE_IDEMPOTENCY_TTL}.
+ */
+@ApplicationScoped
+public class IdempotencyKeys {
+
+    /** 1–255 printable ASCII characters, as the draft recommends for the header's string. */
+    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+
+    @Inject
+    IdempotencyStore store;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_IDEMPOTENCY_TTL")
+    Duration ttl;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_WRITER_TIMEOUT")
+    Duration writerTimeout;
+
+    /** The claim for this caller, key and body; refusals are thrown with their codes. */
+    public Claimed claim(Caller caller, String key, String body) {
+        if (!KEY.matcher(key).matches()) {
+            throw new CoherenceException(ErrorCode.INVALID_IDEMPOTENCY_KEY,
+                    "Idempotency-Key must be 1 to 255 printable ASCII characters");
+        }
+        String scope = caller.tenant().orElse("subject:" + caller.subject());
+        // A running claim older than the longest a write may take belongs to a request that died.
+        IdempotencyStore.Claim claim = store.claim(scope, key, Sha256.hex(body), ttl, writerTimeout.multipliedBy(2));
+        if (claim instanceof IdempotencyStore.Running) {
+            throw new CoherenceException(ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+                    "a request with this Idempotency-Key is still being processed; retry later");
+        }
+        if (claim instanceof IdempotencyStore.Reused) {
+            throw new CoherenceException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "this Idempotency-Key was used for a different request body");
+        }
+        return new Claimed(scope, key, claim instanceof IdempotencyStore.Answered a ? a : null);
+    }
+
+    /** A claim: {@code replay} is the stored answer when the request already ran. */
+    public final class Claimed {
+        private final String scope;
+        private final String key;
+        private final IdempotencyStore.Answered replay;
+
+        Claimed(String scope, String key, IdempotencyStore.Answered replay) {
+            this.scope = scope;
+            this.key = key;
+            this.replay = replay;
+        }
+
+        public IdempotencyStore.Answered replay() {
+            return replay;
+        }
+
+        /** Keeps the answer for replays; a server-side failure (5xx) releases the key instead. */
+        public void finish(int status, String body) {
+            if (status >= 500) {
+                store.release(scope, key);
+            } else {
+                store.complete(scope, key, status, body);
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.coherence.infrastructure.postgres;
+
+import io.coherence.application.CoherenceException;
+import io.coherence.application.ErrorCode;
+import io.coherence.application.ingest.IdempotencyStore;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/** Idempotency-Key claims in {@code idempotency_keys} (db-migrations/postgres/V3). */
+@ApplicationScoped
+public class PostgresIdempotencyStore implements IdempotencyStore {
+
+    /** Inserts the claim, or takes over one that expired or whose request died; returns a row if claimed. */
+    static final String CLAIM = """
+            INSERT INTO idempotency_keys (tenant_scope, idem_key, request_hash, state, created_at)
+            VALUES (?, ?, ?, 'running', now())
+            ON CONFLICT (tenant_scope, idem_key) DO UPDATE
+              SET request_hash = EXCLUDED.request_hash, state = 'running', status = NULL, response = NULL,
+                  created_at = now()
+              WHERE idempotency_keys.created_at < now() - make_interval(secs => ?)
+                 OR (idempotency_keys.state = 'running' AND idempotency_keys.created_at < now() - make_interval(secs => ?))
+            RETURNING 1
+            """;
+
+    static final String FIND = """
+            SELECT request_hash, state, status, response FROM idempotency_keys
+            WHERE tenant_scope = ? AND idem_key = ?
+            """;
+
+    static final String COMPLETE = """
+            UPDATE idempotency_keys SET state = 'done', status = ?, response = ?
+            WHERE tenant_scope = ? AND idem_key = ?
+            """;
+
+    static final String RELEASE = "DELETE FROM idempotency_keys WHERE tenant_scope = ? AND idem_key = ?";
+
+    @Resource(lookup = "jdbc/coherence")
+    DataSource dataSource;
+
+    @Override
+    public Claim claim(String scope, String key, String requestHash, Duration ttl, Duration runningTimeout) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                ps.setString(1, scope);
+                ps.setString(2, key);
+                ps.setString(3, requestHash);
+                ps.setDouble(4, ttl.toMillis() / 1000.0);
+                ps.setDouble(5, runningTimeout.toMillis() / 1000.0);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return new Claimed();
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(FIND)) {
+                ps.setString(1, scope);
+                ps.setString(2, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        // Released between the two statements: the caller may simply retry.
+                        return new Running();
+                    }
+                    if (!rs.getString("request_hash").equals(requestHash)) {
+                        return new Reused();
+                    }
+                    if ("running".equals(rs.getString("state"))) {
+                        return new Running();
+                    }
+                    return new Answered(rs.getInt("status"), rs.getString("response"));
+                }
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public void complete(String scope, String key, int status, String body) {
+        update(COMPLETE, ps -> {
+            ps.setInt(1, status);
+            ps.setString(2, body);
+            ps.setString(3, scope);
+            ps.setString(4, key);
+        });
+    }
+
+    @Override
+    public void release(String scope, String key) {
+        update(RELEASE, ps -> {
+            ps.setString(1, scope);
+            ps.setString(2, key);
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private void update(String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static CoherenceException unavailable(SQLException e) {
+        return new CoherenceException(ErrorCode.STORE_UNAVAILABLE,
+                "the idempotency key store is unavailable; nothing was written, retry", java.util.List.of(), e);
+    }
+}

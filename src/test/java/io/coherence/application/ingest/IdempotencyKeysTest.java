@@ -1,0 +1,89 @@
+package io.coherence.application.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coherence.application.CoherenceException;
+import io.coherence.application.ErrorCode;
+import io.coherence.domain.policy.Caller;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class IdempotencyKeysTest {
+
+    private final List<String> calls = new ArrayList<>();
+    private IdempotencyStore.Claim next = new IdempotencyStore.Claimed();
+    private final IdempotencyKeys keys = keys();
+
+    private IdempotencyKeys keys() {
+        IdempotencyKeys k = new IdempotencyKeys();
+        k.ttl = Duration.ofHours(24);
+        k.writerTimeout = Duration.ofSeconds(30);
+        k.store = new IdempotencyStore() {
+            @Override
+            public Claim claim(String scope, String key, String requestHash, Duration ttl, Duration runningTimeout) {
+                calls.add("claim " + scope + " " + key + " " + ttl + " " + runningTimeout);
+                return next;
+            }
+
+            @Override
+            public void complete(String scope, String key, int status, String body) {
+                calls.add("complete " + scope + " " + key + " " + status + " " + body);
+            }
+
+            @Override
+            public void release(String scope, String key) {
+                calls.add("release " + scope + " " + key);
+            }
+        };
+        return k;
+    }
+
+    private static final Caller CALLER = new Caller("sub-1", Optional.of("tenant-a"), Set.of("coherence:write"));
+
+    @Test
+    void keysAreScopedToTheCallersTenantAndAFinishedRequestKeepsItsAnswer() {
+        keys.claim(CALLER, "k-1", "{}").finish(202, "{\"accepted\":1}");
+
+        assertThat(calls).containsExactly("claim tenant-a k-1 PT24H PT1M", "complete tenant-a k-1 202 {\"accepted\":1}");
+    }
+
+    @Test
+    void aServerSideFailureReleasesTheKeySoARetryMayRun() {
+        keys.claim(CALLER, "k-1", "{}").finish(503, "{}");
+
+        assertThat(calls).endsWith("release tenant-a k-1");
+    }
+
+    @Test
+    void aFinishedRequestIsReplayed() {
+        next = new IdempotencyStore.Answered(400, "{\"error\":{}}");
+
+        assertThat(keys.claim(CALLER, "k-1", "{}").replay()).isEqualTo(next);
+    }
+
+    @Test
+    void runningAndReusedKeysAreRefusedWithTheirCodes() {
+        next = new IdempotencyStore.Running();
+        assertThatThrownBy(() -> keys.claim(CALLER, "k-1", "{}")).isInstanceOfSatisfying(CoherenceException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_IN_USE));
+        next = new IdempotencyStore.Reused();
+        assertThatThrownBy(() -> keys.claim(CALLER, "k-1", "{}")).isInstanceOfSatisfying(CoherenceException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
+    }
+
+    @Test
+    void aKeyMustBePrintableAsciiOfAtMost255Characters() {
+        for (String bad : List.of("", "a b", "ü", "k".repeat(256), "line\nbreak")) {
+            assertThatThrownBy(() -> keys.claim(CALLER, bad, "{}")).isInstanceOfSatisfying(CoherenceException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_IDEMPOTENCY_KEY));
+        }
+        assertThat(calls).isEmpty();
+        keys.claim(CALLER, "k".repeat(255), "{}");
+        assertThat(calls).hasSize(1);
+    }
+}
