@@ -139,6 +139,14 @@ public final class CoherenceClient {
         }
     }
 
+    /** A property of the tenant's only signal, as stored. */
+    public String signalProperty(String tenant, String property) {
+        try (var session = neo4j.session()) {
+            return session.run("MATCH (s:Signal {tenant_id: $t}) RETURN s[$p] AS v",
+                    Values.parameters("t", tenant, "p", property)).single().get("v").asString();
+        }
+    }
+
     public static JsonObject json(String body) {
         try (JsonReader reader = Json.createReader(new StringReader(body))) {
             return reader.readObject();
