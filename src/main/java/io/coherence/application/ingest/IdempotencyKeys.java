@@ -29,8 +29,7 @@ public class IdempotencyKeys {
     Duration ttl;
 
     @Inject
-    @ConfigProperty(name = "COHERENCE_WRITER_TIMEOUT")
-    Duration writerTimeout;
+    WriterSettings writer;
 
     /** The claim for this caller, key and body; refusals are thrown with their codes. */
     public Claimed claim(Caller caller, String key, String body) {
@@ -40,7 +39,7 @@ public class IdempotencyKeys {
         }
         String scope = caller.tenant().orElse("subject:" + caller.subject());
         // A running claim older than the longest a write may take belongs to a request that died.
-        IdempotencyStore.Claim claim = store.claim(scope, key, Sha256.hex(body), ttl, writerTimeout.multipliedBy(2));
+        IdempotencyStore.Claim claim = store.claim(scope, key, Sha256.hex(body), ttl, writer.timeout().multipliedBy(2));
         if (claim instanceof IdempotencyStore.Running) {
             throw new CoherenceException(ErrorCode.IDEMPOTENCY_KEY_IN_USE,
                     "a request with this Idempotency-Key is still being processed; retry later");

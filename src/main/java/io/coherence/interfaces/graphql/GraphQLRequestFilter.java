@@ -46,6 +46,15 @@ public class GraphQLRequestFilter extends HttpFilter {
     private static final Jsonb JSONB = JsonbBuilder.create();
 
     private transient volatile GraphQL introspection;
+    private transient GraphQLLimits limits;
+    private transient int maxBodyBytes;
+
+    /** Read once: every /graphql request, the hot read path included, passes through here. */
+    @Override
+    public void init() {
+        limits = GraphQLLimits.fromConfig();
+        maxBodyBytes = ConfigProvider.getConfig().getValue("COHERENCE_GRAPHQL_MAX_BODY_BYTES", Integer.class);
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -65,7 +74,7 @@ public class GraphQLRequestFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        int max = ConfigProvider.getConfig().getValue("COHERENCE_GRAPHQL_MAX_BODY_BYTES", Integer.class);
+        int max = maxBodyBytes;
         byte[] body = request.getInputStream().readNBytes(max + 1);
         if (body.length > max) {
             response.setHeader("Connection", "close");
@@ -103,8 +112,7 @@ public class GraphQLRequestFilter extends HttpFilter {
     }
 
     /** A limit the document breaks; none when it cannot be parsed (/graphql then reports that). */
-    private static Optional<GraphQLLimits.Refusal> refusal(String query, String operationName) {
-        GraphQLLimits limits = GraphQLLimits.fromConfig();
+    private Optional<GraphQLLimits.Refusal> refusal(String query, String operationName) {
         Optional<GraphQLLimits.Refusal> tooLarge = limits.checkSize(query);
         if (tooLarge.isPresent()) {
             return tooLarge;

@@ -22,7 +22,7 @@ class IdempotencyKeysTest {
     private IdempotencyKeys keys() {
         IdempotencyKeys k = new IdempotencyKeys();
         k.ttl = Duration.ofHours(24);
-        k.writerTimeout = Duration.ofSeconds(30);
+        k.writer = new WriterSettings(5000, Duration.ofMillis(2), 1, Duration.ofSeconds(30), 10_000);
         k.store = new IdempotencyStore() {
             @Override
             public Claim claim(String scope, String key, String requestHash, Duration ttl, Duration runningTimeout) {
