@@ -25,7 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.interfaces.RSAPublicKey;
+import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Duration;
@@ -41,7 +41,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Verifies tokens with the configuration the HTTP path's MicroProfile JWT reads: the PEM in
  * {@code mp.jwt.verify.publickey} (JWT_PUBLIC_KEY) or the PEM/JWKS at
- * {@code mp.jwt.verify.publickey.location}, RS256 only, issuer {@code JWT_ISSUER}, audience
+ * {@code mp.jwt.verify.publickey.location}, the one algorithm {@code JWT_ALGORITHM} names (RS256 or ES256), issuer {@code JWT_ISSUER}, audience
  * {@code JWT_AUDIENCE}, clock skew {@code JWT_CLOCK_SKEW}; sub, iat and exp required.
  */
 @ApplicationScoped
@@ -56,6 +56,10 @@ public class NimbusTokenVerifier implements TokenVerifier {
     @Inject
     @ConfigProperty(name = "mp.jwt.verify.publickey.location")
     Optional<String> publicKeyLocation;
+
+    @Inject
+    @ConfigProperty(name = "JWT_ALGORITHM")
+    String algorithm;
 
     @Inject
     @ConfigProperty(name = "JWT_ISSUER")
@@ -118,16 +122,17 @@ public class NimbusTokenVerifier implements TokenVerifier {
 
     /** A PEM is one key, used whatever the token's kid; a JWKS is matched by kid, as MP JWT does. */
     private JWSKeySelector<SecurityContext> keys() {
+        JWSAlgorithm alg = algorithm(algorithm);
         String publicKey = this.publicKey.orElse("");
         String publicKeyLocation = this.publicKeyLocation.orElse("");
         try {
             if (!publicKey.isBlank()) {
-                return new SingleKeyJWSKeySelector<>(JWSAlgorithm.RS256, pem(publicKey));
+                return new SingleKeyJWSKeySelector<>(alg, pem(publicKey, alg));
             }
             if (publicKeyLocation.startsWith("http://") || publicKeyLocation.startsWith("https://")) {
                 // Keys are matched by kid; an unknown kid refetches the set (a rotation), at most
                 // once per COHERENCE_JWKS_MIN_REFRESH.
-                return new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
+                return new JWSVerificationKeySelector<>(alg,
                         JWKSourceBuilder.create(URI.create(publicKeyLocation).toURL())
                                 .rateLimited(jwksMinRefresh.toMillis()).build());
             }
@@ -136,8 +141,8 @@ public class NimbusTokenVerifier implements TokenVerifier {
                         : Path.of(publicKeyLocation);
                 String content = Files.readString(file).trim();
                 return content.startsWith("{")
-                        ? new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(JWKSet.parse(content)))
-                        : new SingleKeyJWSKeySelector<>(JWSAlgorithm.RS256, pem(content));
+                        ? new JWSVerificationKeySelector<>(alg, new ImmutableJWKSet<>(JWKSet.parse(content)))
+                        : new SingleKeyJWSKeySelector<>(alg, pem(content, alg));
             }
         } catch (IOException | ParseException | GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("the JWT verification key cannot be read: " + e.getMessage(), e);
@@ -156,10 +161,22 @@ public class NimbusTokenVerifier implements TokenVerifier {
         }
     }
 
-    /** An RSA public key in PEM (SubjectPublicKeyInfo), read with the JDK alone. */
-    static RSAPublicKey pem(String pem) throws GeneralSecurityException {
+    /** The signature algorithms Coherence accepts; one of them is configured, the other refused. */
+    public static JWSAlgorithm algorithm(String name) {
+        String n = name == null ? "" : name.trim();
+        if (n.equals("RS256")) {
+            return JWSAlgorithm.RS256;
+        }
+        if (n.equals("ES256")) {
+            return JWSAlgorithm.ES256;
+        }
+        throw new IllegalStateException("JWT_ALGORITHM must be RS256 or ES256, not '" + name + "'");
+    }
+
+    /** A public key in PEM (SubjectPublicKeyInfo): RSA for RS256, EC P-256 for ES256; read with the JDK alone. */
+    static PublicKey pem(String pem, JWSAlgorithm alg) throws GeneralSecurityException {
         String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
-        return (RSAPublicKey) KeyFactory.getInstance("RSA")
+        return KeyFactory.getInstance(JWSAlgorithm.ES256.equals(alg) ? "EC" : "RSA")
                 .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
 

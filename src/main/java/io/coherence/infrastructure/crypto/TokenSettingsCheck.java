@@ -6,7 +6,7 @@ import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Stops the application from starting with an empty JWT issuer or audience. */
+/** Stops the application from starting with an empty JWT issuer or audience, or an algorithm other than RS256/ES256. */
 @ApplicationScoped
 public class TokenSettingsCheck {
 
@@ -18,7 +18,12 @@ public class TokenSettingsCheck {
     @ConfigProperty(name = "JWT_AUDIENCE", defaultValue = " ")
     String audience;
 
+    @Inject
+    @ConfigProperty(name = "JWT_ALGORITHM", defaultValue = " ")
+    String algorithm;
+
     void check(@Observes Startup startup) {
         NimbusTokenVerifier.requireConfigured(issuer, audience);
+        NimbusTokenVerifier.algorithm(algorithm);
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -20,8 +21,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -51,6 +55,7 @@ class NimbusTokenVerifierTest {
         NimbusTokenVerifier v = new NimbusTokenVerifier();
         v.publicKey = Optional.ofNullable(pem);
         v.publicKeyLocation = Optional.ofNullable(location);
+        v.algorithm = "RS256";
         v.issuer = "issuer-1";
         v.audience = "coherence";
         v.clockSkew = "60s";
@@ -78,6 +83,46 @@ class NimbusTokenVerifierTest {
 
     private static String token(KeyPair keys, String kid) throws Exception {
         return token(keys, kid, c -> { });
+    }
+
+    private static KeyPair ecKeys() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    private static String es256(KeyPair keys) throws Exception {
+        Instant now = Instant.now();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).build(),
+                new JWTClaimsSet.Builder().issuer("issuer-1").audience("coherence").subject("sub-ec")
+                        .claim("tenant", "tenant-e").claim("scope", "coherence:read")
+                        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600))).build());
+        jwt.sign(new ECDSASigner((ECPrivateKey) keys.getPrivate()));
+        return jwt.serialize();
+    }
+
+    @Test
+    void es256IsAcceptedWhenConfiguredAndRs256IsThenRefused() throws Exception {
+        KeyPair ec = ecKeys();
+        NimbusTokenVerifier v = verifier(pem(ec), null);
+        v.algorithm = "ES256";
+
+        TokenVerifier.Verified verified = v.verify(es256(ec));
+
+        assertThat(verified.caller().subject()).isEqualTo("sub-ec");
+        assertThat(verified.caller().tenant()).contains("tenant-e");
+        assertRefused(v, token(KEYS, "k"));
+        assertRefused(v, es256(ecKeys()));
+        // And the other way round: an RS256 deployment refuses ES256 tokens.
+        assertRefused(verifier(pem(KEYS), null), es256(ec));
+    }
+
+    @Test
+    void onlyRs256AndEs256CanBeConfigured() {
+        assertThat(NimbusTokenVerifier.algorithm(" ES256 ")).isEqualTo(JWSAlgorithm.ES256);
+        for (String other : new String[] {"HS256", "none", "PS256", "rs256", ""}) {
+            assertThatThrownBy(() -> NimbusTokenVerifier.algorithm(other)).hasMessageContaining("RS256 or ES256");
+        }
     }
 
     @Test
