@@ -6,11 +6,9 @@ import io.coherence.testsupport.CoherenceClient;
 import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.GraphQLWsClient;
+import io.coherence.testsupport.ServerVariables;
 import jakarta.json.JsonObject;
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -38,13 +36,11 @@ class FeatureFlagIT {
     }
 
     @Test
-    void offAnswers503OnEveryApiRouteAndKeepsHealthUp() throws IOException {
+    void offAnswers503OnEveryApiRouteAndKeepsHealthUp() {
         String tenant = "it-flag-" + UUID.randomUUID();
         String token = api.token(tenant, CoherenceClient.READ_WRITE);
         String signal = "{\"tenantId\":\"" + tenant + "\",\"type\":\"t\",\"value\":0.5,\"source\":\"it\"}";
-        Path flag = serverDir().resolve("configDropins/overrides/feature-flag.xml");
-        Files.writeString(flag, "<server><variable name=\"v24.coherence\" value=\"false\"/></server>");
-        try {
+        try (ServerVariables off = ServerVariables.set("feature-flag", Map.of("v24.coherence", "false"))) {
             // Polled with a read, so that nothing is written while the server has not seen the flag yet.
             Eventually.await("the flag is read as off", WAIT, () -> readStatus(tenant, token) == 503);
 
@@ -61,7 +57,6 @@ class FeatureFlagIT {
             assertThat(api.get("/health/live").statusCode()).isEqualTo(200);
             assertThat(api.signalCount(tenant)).as("nothing was written").isZero();
         } finally {
-            Files.deleteIfExists(flag);
             Eventually.await("the flag is back on", WAIT, () -> readStatus(tenant, token) == 200);
         }
         assertThat(api.ingest(signal, token).statusCode()).isEqualTo(202);
@@ -78,10 +73,5 @@ class FeatureFlagIT {
         } catch (IllegalStateException refused) {
             return refused.getMessage();
         }
-    }
-
-    private static Path serverDir() {
-        return Path.of(System.getProperty("coherence.it.wlpHome")).resolve("usr/servers")
-                .resolve(System.getProperty("coherence.it.serverName"));
     }
 }
