@@ -2,9 +2,12 @@ package io.coherence.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coherence.domain.provenance.Sha256;
 import io.coherence.testsupport.CoherenceClient;
 import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.GraphQLDocuments;
+import io.coherence.testsupport.LoweredTenantRate;
+import io.coherence.testsupport.PersistedDocuments;
 import io.coherence.testsupport.StackSettings;
 import io.coherence.testsupport.TokenMinter;
 import jakarta.json.Json;
@@ -72,6 +75,25 @@ class HostileInputIT {
 
         Map<String, Object> input(double value) {
             return Map.of("tenantId", tenant, "type", "t", "value", value, "source", "s");
+        }
+
+        /** POST /graphql with {@code extensions.persistedQuery} (raw JSON) and perhaps a document. */
+        HttpResponse<String> persisted(String persistedQuery, String query, String tokenToUse) {
+            String variables = "{\"tenantId\":\"" + tenant + "\",\"input\":{\"tenantId\":\"" + tenant
+                    + "\",\"type\":\"t\",\"value\":0.5,\"source\":\"s\"}}";
+            return api.postGraphqlBody("{" + (query == null ? "" : "\"query\":" + jakarta.json.Json.createValue(query) + ",")
+                    + "\"variables\":" + variables
+                    + (persistedQuery == null ? "" : ",\"extensions\":{\"persistedQuery\":" + persistedQuery + "}") + "}",
+                    tokenToUse);
+        }
+
+        /** Spends the tenant's burst of 2 with reads, then sends the request, with the tenant rate at 1/s. */
+        HttpResponse<String> burst(java.util.function.Supplier<HttpResponse<String>> request) {
+            try (LoweredTenantRate low = LoweredTenantRate.to(api, 2)) {
+                read(token);
+                read(token);
+                return request.get();
+            }
         }
 
         String minted(java.util.function.Consumer<com.nimbusds.jwt.JWTClaimsSet.Builder> change) {
@@ -161,8 +183,39 @@ class HostileInputIT {
                 "{\"query\":\"{ __typename }\",\"pad\":\"" + "x".repeat(300_000) + "\"}", x.token())));
         cases.add(c("a syntax error", 200, "GRAPHQL_PARSE_FAILED", x -> x.api().graphqlRaw("syntax-error.graphql", Map.of("t", x.tenant()), x.token())));
         cases.add(c("an unknown field", 200, "GRAPHQL_VALIDATION_FAILED", x -> x.api().graphqlRaw("unknown-field.graphql", Map.of("t", x.tenant()), x.token())));
+        // Persisted queries (the test server runs in dev mode; strict mode is PersistedQueriesIT's).
+        cases.add(c("an unknown persisted-query hash", 200, "PERSISTED_QUERY_NOT_FOUND",
+                x -> x.persisted("{\"version\":1,\"sha256Hash\":\"" + "f".repeat(64) + "\"}", null, x.token())));
+        cases.add(c("a persisted write with the read's hash", 400, "PERSISTED_QUERY_HASH_MISMATCH",
+                x -> x.persisted("{\"version\":1,\"sha256Hash\":\"" + Sha256.hex(READ) + "\"}", WRITE, x.token())));
+        cases.add(c("persisted-query version 2", 400, "PERSISTED_QUERY_INVALID",
+                x -> x.persisted("{\"version\":2,\"sha256Hash\":\"" + Sha256.hex(WRITE) + "\"}", null, x.token())));
+        cases.add(c("a path as persisted-query hash", 400, "PERSISTED_QUERY_INVALID",
+                x -> x.persisted("{\"version\":1,\"sha256Hash\":\"../../etc/passwd\"}", null, x.token())));
+        cases.add(c("an uppercase persisted-query hash", 400, "PERSISTED_QUERY_INVALID",
+                x -> x.persisted("{\"version\":1,\"sha256Hash\":\"" + Sha256.hex(WRITE).toUpperCase(java.util.Locale.ROOT) + "\"}",
+                        null, x.token())));
+        cases.add(c("a persisted query that is a string", 400, "PERSISTED_QUERY_INVALID",
+                x -> x.persisted("\"" + Sha256.hex(WRITE) + "\"", null, x.token())));
+        cases.add(c("a cross-tenant write by persisted hash", 200, "FORBIDDEN",
+                x -> x.persisted("{\"version\":1,\"sha256Hash\":\"" + Sha256.hex(WRITE) + "\"}", null, other.apply(x))));
+        cases.add(c("a retired persisted query", 400, "PERSISTED_QUERY_SUNSET", x -> x.persisted(null,
+                PersistedDocuments.document("pq_tenant_status_v1"), x.token())));
+        cases.add(c("a mutation over GET", 405, "MUTATION_OVER_GET", x -> x.api().getGraphql(Map.of("query", WRITE,
+                "variables", "{\"input\":{\"tenantId\":\"" + x.tenant() + "\",\"type\":\"t\",\"value\":0.5,\"source\":\"s\"}}"),
+                x.token())));
+        cases.add(c("GET extensions that are not JSON", 400, "MALFORMED_JSON",
+                x -> x.api().getGraphql(Map.of("extensions", "{persistedQuery"), x.token())));
+        // Rate-limit bursts: the tenant's limit lowered to 1/s with a burst of 2.
+        cases.add(c("a read burst over the tenant's rate", 429, "RATE_LIMITED", x -> x.burst(() -> x.read(x.token()))));
+        cases.add(c("a write burst over the tenant's rate", 429, "RATE_LIMITED", x -> x.burst(() -> x.ingest(x.signal("0.5")))));
+        cases.add(c("a GraphQL write burst over the tenant's rate", 429, "RATE_LIMITED",
+                x -> x.burst(() -> x.write(x.input(0.5), x.token()))));
         return cases.stream();
     }
+
+    private static final String READ = PersistedDocuments.document("pq_tenant_coherence_v1");
+    private static final String WRITE = PersistedDocuments.document("pq_publish_signal_v1");
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")

@@ -116,6 +116,18 @@ public final class CoherenceClient {
         return send(request.build());
     }
 
+    /** GET /graphql with these parameters (URL-encoded here), as Apollo sends hashed queries. */
+    public HttpResponse<String> getGraphql(Map<String, String> parameters, String token) {
+        StringBuilder query = new StringBuilder();
+        parameters.forEach((k, v) -> query.append(query.length() == 0 ? "?" : "&").append(k).append('=')
+                .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/graphql" + query)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
     }

@@ -23,6 +23,9 @@ public class LibertyStackListener implements TestExecutionListener {
     public static final String HTTP_PORT = "coherence.it.httpPort";
     public static final String KEYS_DIR = "coherence.it.keysDir";
 
+    /** An operator's registry with a retiring and a retired persisted query. */
+    public static final String RETIRING_QUERIES = "/graphql/retiring-persisted-queries.json";
+
     /** Small subscription limits, so the tests can reach each one quickly. */
     public static final Map<String, String> SUBSCRIPTION_LIMITS = Map.of(
             "COHERENCE_WS_INIT_TIMEOUT", "PT1S",
@@ -47,9 +50,18 @@ public class LibertyStackListener implements TestExecutionListener {
         Map<String, String> settings = new LinkedHashMap<>(
                 StackSettings.of(engines, keys, httpPort, EmbeddedEngines.freePort()));
         settings.putAll(SUBSCRIPTION_LIMITS);
+        settings.put("COHERENCE_PERSISTED_QUERIES_FILE", resourcePath(RETIRING_QUERIES));
         LibertyOverrides.write(serverDir, settings, "localConnector-1.0");
         System.setProperty(HTTP_PORT, Integer.toString(httpPort));
         System.setProperty(KEYS_DIR, work.resolve("keys").toString());
+    }
+
+    private static String resourcePath(String name) {
+        try {
+            return Path.of(LibertyStackListener.class.getResource(name).toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean hasArquillianTests(TestPlan plan) {

@@ -20,6 +20,10 @@ public final class StackSettings {
         settings.put("JWT_AUDIENCE", AUDIENCE);
         settings.put("HTTP_PORT", Integer.toString(httpPort));
         settings.put("HTTPS_PORT", Integer.toString(httpsPort));
+        // A development stack: any GraphQL document runs and introspection is on (production is strict).
+        settings.put("COHERENCE_PERSISTED_QUERIES", "dev");
+        // Liberty's GraphiQL page at /graphql-ui (off in production: strict mode refuses introspection anyway).
+        settings.put("io.openliberty.enableGraphQLUI", "true");
         return settings;
     }
 }

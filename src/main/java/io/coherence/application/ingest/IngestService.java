@@ -3,6 +3,7 @@ package io.coherence.application.ingest;
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
 import io.coherence.application.Violation;
+import io.coherence.application.limits.RateLimiter;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
@@ -18,9 +19,10 @@ import jakarta.json.Json;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -33,6 +35,7 @@ public class IngestService {
 
     private final SignalValidation validation;
     private final PolicyEnforcer enforcer;
+    private final RateLimiter limiter;
     private final GroupCommitWriter writer;
     private final IngestSettings settings;
     private final IngestMetrics metrics;
@@ -40,14 +43,15 @@ public class IngestService {
 
     /** For the CDI client proxy only. */
     protected IngestService() {
-        this(null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null);
     }
 
     @Inject
-    public IngestService(SignalValidation validation, PolicyEnforcer enforcer, GroupCommitWriter writer,
-                         IngestSettings settings, IngestMetrics metrics, Clock clock) {
+    public IngestService(SignalValidation validation, PolicyEnforcer enforcer, RateLimiter limiter,
+                         GroupCommitWriter writer, IngestSettings settings, IngestMetrics metrics, Clock clock) {
         this.validation = validation;
         this.enforcer = enforcer;
+        this.limiter = limiter;
         this.writer = writer;
         this.settings = settings;
         this.metrics = metrics;
@@ -74,8 +78,11 @@ public class IngestService {
             metrics.rejected(channel, items.size());
             throw new CoherenceException(ErrorCode.BAD_USER_INPUT, "the signals are not valid; nothing was written", violations);
         }
-        new LinkedHashSet<>(items.stream().map(SignalSubmission::tenantId).toList())
-                .forEach(tenant -> enforcer.require(caller, Action.WRITE, tenant));
+        Map<String, Integer> perTenant = new LinkedHashMap<>();
+        items.forEach(item -> perTenant.merge(item.tenantId(), 1, Integer::sum));
+        perTenant.keySet().forEach(tenant -> enforcer.require(caller, Action.WRITE, tenant));
+        // After the policy: a caller refused for another tenant must not spend that tenant's budget.
+        perTenant.forEach(limiter::signals);
 
         List<Signal> signals = new ArrayList<>(items.size());
         for (SignalSubmission item : items) {

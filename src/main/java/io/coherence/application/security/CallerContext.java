@@ -21,6 +21,11 @@ public class CallerContext {
     HttpServletRequest request;
 
     public Optional<Caller> current() {
+        return callerOf(request);
+    }
+
+    /** The caller of a request MicroProfile JWT has seen (also in a servlet filter, before CDI scopes matter). */
+    public static Optional<Caller> callerOf(HttpServletRequest request) {
         // The principal rather than an injected JsonWebToken: injecting one into an anonymous
         // request makes Liberty log an error for every such request.
         Principal principal = request.getUserPrincipal();

@@ -1,4 +1,5 @@
 /**
- * Redis adapters: the JCache (Redisson) score cache.
+ * Redis adapters (Redisson): the JCache score cache, the pub/sub event bridge between replicas,
+ * and the rate-limit buckets every replica shares.
  */
 package io.coherence.infrastructure.redis;

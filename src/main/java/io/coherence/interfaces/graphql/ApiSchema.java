@@ -8,6 +8,8 @@ import graphql.language.OperationDefinition;
 import graphql.language.Selection;
 import graphql.language.StringValue;
 import graphql.language.Value;
+import graphql.parser.InvalidSyntaxException;
+import graphql.parser.Parser;
 import graphql.schema.Coercing;
 import graphql.schema.CoercingParseLiteralException;
 import graphql.schema.CoercingParseValueException;
@@ -25,6 +27,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -64,6 +67,19 @@ public final class ApiSchema {
             }
         }
         return true;
+    }
+
+    /** Whether the document asks introspection only (a document that does not parse does not). */
+    public static boolean mightBeIntrospection(String document) {
+        if (!document.contains("__schema") && !document.contains("__type")) {
+            return false;
+        }
+        try {
+            List<OperationDefinition> operations = Parser.parse(document).getDefinitionsOfType(OperationDefinition.class);
+            return !operations.isEmpty() && operations.stream().allMatch(ApiSchema::onlyIntrospection);
+        } catch (InvalidSyntaxException e) {
+            return false;
+        }
     }
 
     private static GraphQLSchema load() {

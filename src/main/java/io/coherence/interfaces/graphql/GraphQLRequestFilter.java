@@ -6,6 +6,7 @@ import graphql.language.Document;
 import graphql.language.OperationDefinition;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -27,6 +28,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,15 +39,22 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * Everything decided about a /graphql request before MicroProfile GraphQL runs it: the body is
  * read at most {@code COHERENCE_GRAPHQL_MAX_BODY_BYTES} (413 {@code PAYLOAD_TOO_LARGE}); a JSON
- * array (batched operations) is refused; the document must pass {@link GraphQLLimits} (400 with
- * the limit's code); and introspection is answered from the whole API's schema ({@link ApiSchema}),
- * so GraphiQL and code generators see the Subscription type the WebSocket endpoint serves next to
- * the query and mutation. Every other request goes on unchanged.
+ * array (batched operations) is refused; the persisted-query rules pick the document to run
+ * ({@link PersistedQueries}: Apollo's protocol, strict or dev mode, Deprecation/Sunset headers);
+ * the document must pass {@link GraphQLLimits} (400 with the limit's code); and in dev mode
+ * introspection is answered from the whole API's schema ({@link ApiSchema}), so GraphiQL and code
+ * generators see the Subscription type the WebSocket endpoint serves next to the query and
+ * mutation. In strict mode {@code /graphql/schema.graphql} is not published either.
  */
 public class GraphQLRequestFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
     private static final Jsonb JSONB = JsonbBuilder.create();
+
+    static final String SCHEMA_PATH = "/graphql/schema.graphql";
+
+    @Inject
+    transient PersistedQueryRegistry registry;
 
     private transient volatile GraphQL introspection;
     private transient GraphQLLimits limits;
@@ -59,15 +70,17 @@ public class GraphQLRequestFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if ("GET".equals(request.getMethod())) {
-            String query = request.getParameter("query");
-            Optional<GraphQLLimits.Refusal> refusal = query == null ? Optional.empty()
-                    : refusal(query, request.getParameter("operationName"));
-            if (refusal.isPresent()) {
-                refuse(response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
+        if (request.getRequestURI().endsWith(SCHEMA_PATH)) {
+            if (registry.mode() == PersistedQueries.Mode.STRICT) {
+                refuse(response, HttpServletResponse.SC_NOT_FOUND, "INTROSPECTION_DISABLED",
+                        "the schema is not published: this server runs persisted queries only (strict mode)");
             } else {
                 chain.doFilter(request, response);
             }
+            return;
+        }
+        if ("GET".equals(request.getMethod())) {
+            get(request, response, chain);
             return;
         }
         if (!"POST".equals(request.getMethod())) {
@@ -83,7 +96,8 @@ public class GraphQLRequestFilter extends HttpFilter {
             return;
         }
         JsonObject json = requestObject(body);
-        if (json == null || !(json.get("query") instanceof JsonString query)) {
+        JsonValue queryValue = json == null ? null : json.get("query");
+        if (json == null || queryValue != null && queryValue != JsonValue.NULL && !(queryValue instanceof JsonString)) {
             if (json == null && startsWithBracket(body)) {
                 refuse(response, HttpServletResponse.SC_BAD_REQUEST, "BATCHED_OPERATIONS_NOT_SUPPORTED",
                         "send one operation per request, not an array of them");
@@ -93,13 +107,25 @@ public class GraphQLRequestFilter extends HttpFilter {
             chain.doFilter(new ReplayedRequest(request, body), response);
             return;
         }
+        String query = queryValue instanceof JsonString q ? q.getString() : null;
+        JsonValue persistedQuery = json.get("extensions") instanceof JsonObject e ? e.get("persistedQuery") : null;
+        PersistedQueries.Resolution resolution = registry.resolve(query, persistedQuery);
+        if (resolution == null) {
+            chain.doFilter(new ReplayedRequest(request, body), response);
+            return;
+        }
+        if (!(resolution instanceof PersistedQueries.Run run)) {
+            refuse(response, (PersistedQueries.Refused) resolution);
+            return;
+        }
         String operationName = json.get("operationName") instanceof JsonString n ? n.getString() : null;
-        Optional<GraphQLLimits.Refusal> refusal = refusal(query.getString(), operationName);
+        Optional<GraphQLLimits.Refusal> refusal = refusal(run.document(), operationName);
         if (refusal.isPresent()) {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
             return;
         }
-        Map<String, Object> answer = introspect(json, operationName);
+        deprecation(response, run.entry());
+        Map<String, Object> answer = run.entry() == null ? introspect(json, run.document(), operationName) : null;
         if (answer != null) {
             byte[] bytes = JSONB.toJson(answer).getBytes(StandardCharsets.UTF_8);
             response.setStatus(HttpServletResponse.SC_OK);
@@ -108,7 +134,81 @@ public class GraphQLRequestFilter extends HttpFilter {
             response.getOutputStream().write(bytes);
             return;
         }
+        if (persistedQuery != null || !run.document().equals(query)) {
+            // What MicroProfile GraphQL runs: the resolved document, without the protocol's extension.
+            body = Json.createObjectBuilder(json).remove("extensions").add("query", run.document()).build()
+                    .toString().getBytes(StandardCharsets.UTF_8);
+        }
         chain.doFilter(new ReplayedRequest(request, body), response);
+    }
+
+    /** GET /graphql?query=…&extensions=…: Apollo sends hashed queries this way when told to. */
+    private void get(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String query = request.getParameter("query");
+        String extensions = request.getParameter("extensions");
+        JsonValue persistedQuery = null;
+        if (extensions != null) {
+            JsonObject parsed = requestObject(extensions.getBytes(StandardCharsets.UTF_8));
+            if (parsed == null) {
+                refuse(response, HttpServletResponse.SC_BAD_REQUEST, "MALFORMED_JSON",
+                        "the extensions parameter is not a JSON object");
+                return;
+            }
+            persistedQuery = parsed.get("persistedQuery");
+        }
+        PersistedQueries.Resolution resolution = registry.resolve(query, persistedQuery);
+        if (resolution == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (!(resolution instanceof PersistedQueries.Run run)) {
+            refuse(response, (PersistedQueries.Refused) resolution);
+            return;
+        }
+        String operationName = request.getParameter("operationName");
+        Optional<GraphQLLimits.Refusal> refusal = refusal(run.document(), operationName);
+        if (refusal.isPresent()) {
+            refuse(response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
+            return;
+        }
+        if (mutation(run.document(), operationName)) {
+            // GraphQL over HTTP: GET must not change anything (a link or a prefetch would).
+            response.setHeader("Allow", "POST");
+            refuse(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "MUTATION_OVER_GET", "send mutations with POST");
+            return;
+        }
+        deprecation(response, run.entry());
+        chain.doFilter(persistedQuery == null ? request : new ResolvedQuery(request, run.document()), response);
+    }
+
+    private static boolean mutation(String document, String operationName) {
+        try {
+            return Parser.parse(document).getDefinitionsOfType(OperationDefinition.class).stream()
+                    .filter(o -> operationName == null || operationName.equals(o.getName()))
+                    .anyMatch(o -> o.getOperation() == OperationDefinition.Operation.MUTATION);
+        } catch (InvalidSyntaxException e) {
+            return false;
+        }
+    }
+
+    /** RFC 9745 Deprecation and RFC 8594 Sunset on answers from a retiring persisted query. */
+    private static void deprecation(HttpServletResponse response, PersistedQueries.Entry entry) {
+        if (entry == null || entry.deprecated() == null) {
+            return;
+        }
+        response.setHeader("Deprecation", entry.deprecationHeader());
+        if (entry.sunset() != null) {
+            response.setHeader("Sunset", entry.sunsetHeader());
+        }
+    }
+
+    private static void refuse(HttpServletResponse response, PersistedQueries.Refused refused) throws IOException {
+        if ("PERSISTED_QUERY_NOT_FOUND".equals(refused.code())) {
+            // Apollo's answer: the client retries with the document; caches must not keep this one.
+            response.setHeader("Cache-Control", "private, no-cache, must-revalidate");
+        }
+        refuse(response, refused.httpStatus(), refused.code(), refused.message());
     }
 
     /** A limit the document breaks; none when it cannot be parsed (/graphql then reports that). */
@@ -154,8 +254,7 @@ public class GraphQLRequestFilter extends HttpFilter {
     }
 
     /** The answer when the request is one introspection-only operation; null to let /graphql run it. */
-    private Map<String, Object> introspect(JsonObject request, String operationName) {
-        String text = request.getString("query");
+    private Map<String, Object> introspect(JsonObject request, String text, String operationName) {
         // Cheap test first: the read path must not pay for a second look.
         if (!text.contains("__schema") && !text.contains("__type")) {
             return null;
@@ -176,7 +275,7 @@ public class GraphQLRequestFilter extends HttpFilter {
         @SuppressWarnings("unchecked")
         Map<String, Object> variables = request.get("variables") instanceof JsonObject v
                 ? JSONB.fromJson(v.toString(), Map.class) : Map.of();
-        return graphQL().execute(ExecutionInput.newExecutionInput().query(request.getString("query"))
+        return graphQL().execute(ExecutionInput.newExecutionInput().query(text)
                 .operationName(operationName).variables(variables).build()).toSpecification();
     }
 
@@ -187,6 +286,41 @@ public class GraphQLRequestFilter extends HttpFilter {
             introspection = g;
         }
         return g;
+    }
+
+    /** A GET request whose {@code query} parameter is the persisted document its hash names. */
+    private static final class ResolvedQuery extends HttpServletRequestWrapper {
+
+        private final Map<String, String[]> parameters;
+
+        ResolvedQuery(HttpServletRequest request, String document) {
+            super(request);
+            Map<String, String[]> p = new LinkedHashMap<>(request.getParameterMap());
+            p.remove("extensions");
+            p.put("query", new String[] {document});
+            parameters = Collections.unmodifiableMap(p);
+        }
+
+        @Override
+        public String getParameter(String name) {
+            String[] values = parameters.get(name);
+            return values == null || values.length == 0 ? null : values[0];
+        }
+
+        @Override
+        public Map<String, String[]> getParameterMap() {
+            return parameters;
+        }
+
+        @Override
+        public Enumeration<String> getParameterNames() {
+            return Collections.enumeration(parameters.keySet());
+        }
+
+        @Override
+        public String[] getParameterValues(String name) {
+            return parameters.get(name);
+        }
     }
 
     /** The request with its body, already read here, readable again. */

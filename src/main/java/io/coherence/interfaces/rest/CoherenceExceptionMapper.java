@@ -2,6 +2,7 @@ package io.coherence.interfaces.rest;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
+import io.coherence.application.limits.RateLimitedException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -19,6 +20,9 @@ public class CoherenceExceptionMapper implements ExceptionMapper<CoherenceExcept
         if (e.code() == ErrorCode.UNAUTHENTICATED) {
             response.header("WWW-Authenticate", "Bearer realm=\"coherence\"");
         }
+        if (e instanceof RateLimitedException limited) {
+            response.header("Retry-After", limited.retryAfterSeconds());
+        }
         return response.build();
     }
 
@@ -29,6 +33,7 @@ public class CoherenceExceptionMapper implements ExceptionMapper<CoherenceExcept
             case BAD_USER_INPUT, MALFORMED_JSON, EMPTY_BATCH, INVALID_IDEMPOTENCY_KEY -> 400;
             case IDEMPOTENCY_KEY_IN_USE -> 409;
             case IDEMPOTENCY_KEY_REUSED -> 422;
+            case RATE_LIMITED -> 429;
             case BATCH_TOO_LARGE, PAYLOAD_TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case STORE_UNAVAILABLE -> 503;

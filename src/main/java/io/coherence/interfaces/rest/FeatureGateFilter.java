@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -28,14 +27,7 @@ public class FeatureGateFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        String body = request.getRequestURI().startsWith("/graphql")
-                ? "{\"errors\":[{\"message\":\"" + MESSAGE + "\",\"extensions\":{\"code\":\"FEATURE_DISABLED\"}}]}"
-                : "{\"error\":{\"code\":\"FEATURE_DISABLED\",\"message\":\"" + MESSAGE + "\",\"details\":[]}}";
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-        response.setContentType("application/json");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        ApiRefusals.write(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "FEATURE_DISABLED", MESSAGE);
     }
 
     static boolean enabled() {

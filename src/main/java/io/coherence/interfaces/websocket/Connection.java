@@ -1,15 +1,18 @@
 package io.coherence.interfaces.websocket;
 
 import io.coherence.application.CoherenceException;
+import io.coherence.application.limits.Admission;
 import io.coherence.application.security.TokenVerifier;
 import io.coherence.domain.policy.Action;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
+import io.coherence.interfaces.graphql.PersistedQueries;
+import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -141,18 +144,32 @@ final class Connection {
         }
         String id = ProtocolCodec.requiredId(message);
         JsonObject payload = ProtocolCodec.optionalObject(message, "payload");
-        if (payload == null || !(payload.get("query") instanceof JsonString query)) {
-            throw new ProtocolCodec.InvalidMessage("subscribe needs payload.query");
+        String query = payload == null ? null : ProtocolCodec.optionalString(payload, "query");
+        JsonObject extensions = payload == null ? null : ProtocolCodec.optionalObject(payload, "extensions");
+        JsonValue persistedQuery = extensions == null ? null : extensions.get("persistedQuery");
+        if (query == null && persistedQuery == null) {
+            throw new ProtocolCodec.InvalidMessage("subscribe needs payload.query or payload.extensions.persistedQuery");
         }
         JsonObject variables = ProtocolCodec.optionalObject(payload, "variables");
         String operationName = ProtocolCodec.optionalString(payload, "operationName");
-        ProtocolCodec.optionalObject(payload, "extensions");
         if (subscriptions.containsKey(id)) {
             close(DUPLICATE_ID, "Subscriber for " + id + " already exists");
             return;
         }
-        Planned planned = services.planner().plan(query.getString(), variables == null ? Map.of() : ProtocolCodec.toMap(variables),
-                operationName);
+        Optional<String> tenant = identity.caller().tenant();
+        Admission admission = tenant.isPresent() ? services.rateLimiter().tenantRequest(tenant.get()) : Admission.ADMITTED;
+        if (!admission.admitted()) {
+            error(id, OperationPlanner.error("rate limit exceeded (" + admission.limit() + "); retry after "
+                    + admission.retryAfterSeconds() + " s", null, "RATE_LIMITED"));
+            return;
+        }
+        PersistedQueries.Resolution resolution = services.persistedQueries().resolve(query, persistedQuery);
+        if (resolution instanceof PersistedQueries.Refused refused) {
+            error(id, List.of(OperationPlanner.error(refused.message(), null, refused.code())));
+            return;
+        }
+        Planned planned = services.planner().plan(((PersistedQueries.Run) resolution).document(),
+                variables == null ? Map.of() : ProtocolCodec.toMap(variables), operationName);
         if (planned instanceof Planned.Rejection r) {
             error(id, r.errors());
         } else if (planned instanceof Planned.ImmediateResult result) {

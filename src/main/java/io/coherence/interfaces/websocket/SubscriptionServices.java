@@ -2,10 +2,12 @@ package io.coherence.interfaces.websocket;
 
 import io.coherence.application.events.EventDispatcher;
 import io.coherence.application.events.FanoutMetrics;
+import io.coherence.application.limits.RateLimiter;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.security.TokenVerifier;
 import io.coherence.interfaces.graphql.ApiSchema;
 import io.coherence.interfaces.graphql.GraphQLLimits;
+import io.coherence.interfaces.graphql.PersistedQueryRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,6 +47,12 @@ public class SubscriptionServices {
 
     @Inject
     FanoutMetrics metrics;
+
+    @Inject
+    PersistedQueryRegistry persistedQueries;
+
+    @Inject
+    RateLimiter rateLimiter;
 
     @Inject
     @ConfigProperty(name = "COHERENCE_WS_INIT_TIMEOUT")
@@ -121,6 +129,14 @@ public class SubscriptionServices {
     SubscriptionLimits limits() {
         return new SubscriptionLimits(initTimeout, subscriptionsPerConnection, connectionsPerTenant, sendQueue,
                 slowConsumerGrace, sendTimeout, maxMessageBytes);
+    }
+
+    RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    PersistedQueryRegistry persistedQueries() {
+        return persistedQueries;
     }
 
     OperationPlanner planner() {

@@ -35,6 +35,11 @@ final class FakeSignalRepository implements SignalRepository {
     private volatile Predicate<Signal> poison = s -> false;
     private volatile Supplier<RuntimeException> failure = () -> new IllegalStateException("the store refused the transaction");
 
+    /** Signals stored so far. */
+    synchronized int count() {
+        return stored.size();
+    }
+
     /** From now on every transaction waits inside {@link #saveAll} until {@link #release()}. */
     void hold() {
         entered.drainPermits();

@@ -3,6 +3,12 @@ package io.coherence.application.ingest;
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
 import io.coherence.application.Violation;
+import io.coherence.application.limits.Admission;
+import io.coherence.application.limits.RateBuckets;
+import io.coherence.application.limits.RateLimit;
+import io.coherence.application.limits.RateLimitSettings;
+import io.coherence.application.limits.RateLimitedException;
+import io.coherence.application.limits.RateLimiter;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
 import io.coherence.domain.policy.AuthzRules;
@@ -26,7 +32,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -58,6 +66,39 @@ class IngestServiceTest {
         validators.close();
     }
 
+    /** Buckets that never refill: each tenant may ingest 10 signals in a test. */
+    private final Map<String, Long> spent = new HashMap<>();
+    private final RateBuckets buckets = (key, limit, tokens) -> {
+        long after = spent.getOrDefault(key, 0L) + tokens;
+        if (after > limit.burst()) {
+            return Admission.refused(Duration.ofMillis(1500), null);
+        }
+        spent.put(key, after);
+        return Admission.ADMITTED;
+    };
+
+    @Test
+    void aTenantOverItsSignalRateIsRefusedWithNothingWritten() {
+        Caller caller = new Caller("sub", Optional.of("tenant-a"), Set.of("coherence:write"));
+        for (int batch = 0; batch < 3; batch++) {
+            double base = batch / 10.0;
+            service.ingest(caller, List.of(item("tenant-a", base + 0.01), item("tenant-a", base + 0.02),
+                    item("tenant-a", base + 0.03)), true, "http");
+        }
+        int stored = repository.count();
+
+        RateLimitedException e = catchThrowableOfType(RateLimitedException.class, () -> service.ingest(caller,
+                List.of(item("tenant-a", 0.91), item("tenant-a", 0.92), item("tenant-a", 0.93)), true, "http"));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(e.retryAfterSeconds()).isEqualTo(2);
+        assertThat(e.getMessage()).contains("signals per second of tenant");
+        assertThat(repository.count()).isEqualTo(stored);
+        // What is left still passes.
+        service.ingest(caller, List.of(item("tenant-a", 0.94)), true, "http");
+        assertThat(repository.count()).isEqualTo(stored + 1);
+    }
+
     @BeforeEach
     void wire() {
         repository = new FakeSignalRepository();
@@ -72,7 +113,9 @@ class IngestServiceTest {
             }
         };
         service = new IngestService(new SignalValidation(validators.getValidator()),
-                new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), writer, SETTINGS, metrics, Clock.fixed(NOW, ZoneOffset.UTC));
+                new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US),
+                new RateLimiter(buckets, () -> new RateLimitSettings(RateLimit.OFF, RateLimit.OFF, new RateLimit(10, 10))),
+                writer, SETTINGS, metrics, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @AfterEach

@@ -18,6 +18,12 @@ import io.coherence.testsupport.Eventually;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import io.coherence.application.limits.RateLimit;
+import io.coherence.application.limits.RateLimitSettings;
+import io.coherence.application.limits.RateLimiter;
+import io.coherence.infrastructure.ratelimit.LocalRateBuckets;
+import io.coherence.interfaces.graphql.PersistedQueries;
+import io.coherence.interfaces.graphql.PersistedQueryRegistry;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,6 +38,7 @@ class ConnectionTest {
             + "\"subscription { coherenceEvents(tenantId: \\\"tenant-a\\\") { id value } }\"}}";
 
     private final AtomicReference<RuntimeException> tokenFailure = new AtomicReference<>();
+    private final AtomicReference<PersistedQueries.Mode> mode = new AtomicReference<>(PersistedQueries.Mode.DEV);
     private final FakeTransport transport = new FakeTransport();
     private final EventDispatcher dispatcher = new EventDispatcher(
             new EventSettings(Duration.ofMillis(50), Duration.ZERO, 1_000_000, 1_000_000), new CountingMetrics());
@@ -64,6 +71,9 @@ class ConnectionTest {
         // Sends start on the calling thread here, so each test sees the socket right after acting.
         s.sender = Runnable::run;
         s.graphQLLimits = new io.coherence.interfaces.graphql.GraphQLLimits(16_384, 5, 10, 200, 30);
+        s.rateLimiter = new RateLimiter(new LocalRateBuckets(),
+                () -> new RateLimitSettings(RateLimit.OFF, new RateLimit(1, 3), RateLimit.OFF));
+        s.persistedQueries = PersistedQueryRegistry.of(PersistedQueryRegistry.read(Optional.empty()), mode::get);
         return s;
     }
 
@@ -110,6 +120,54 @@ class ConnectionTest {
         assertThat(transport.sent).containsExactly("{\"type\":\"connection_ack\"}",
                 "{\"id\":\"1\",\"type\":\"next\",\"payload\":{\"data\":{\"coherenceEvents\":{\"id\":\"s-1\",\"value\":0.25}}}}",
                 "{\"id\":\"1\",\"type\":\"next\",\"payload\":{\"data\":{\"coherenceEvents\":{\"id\":\"s-2\",\"value\":0.75}}}}");
+    }
+
+    @Test
+    void strictModeRefusesUnregisteredDocumentsAndRunsRegisteredOnesByHash() {
+        mode.set(PersistedQueries.Mode.STRICT);
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive(SUBSCRIBE);
+        connection.receive("{\"id\":\"2\",\"type\":\"subscribe\",\"payload\":{\"extensions\":{\"persistedQuery\":"
+                + "{\"version\":1,\"sha256Hash\":\"" + "0".repeat(64) + "\"}}}}");
+        String hash = PersistedQueryRegistry.read(Optional.empty()).entries().stream()
+                .filter(e -> e.id().equals("pq_coherence_events_v1")).findFirst().orElseThrow().sha256();
+        connection.receive("{\"id\":\"3\",\"type\":\"subscribe\",\"payload\":{\"variables\":{\"tenantId\":\"tenant-a\"},"
+                + "\"extensions\":{\"persistedQuery\":{\"version\":1,\"sha256Hash\":\"" + hash + "\"}}}}");
+
+        dispatcher.dispatch(List.of(signal("tenant-a", 1, 0.25)));
+
+        assertThat(transport.sent.get(1)).startsWith("{\"id\":\"1\",\"type\":\"error\"").contains("PERSISTED_QUERY_REQUIRED");
+        assertThat(transport.sent.get(2)).startsWith("{\"id\":\"2\",\"type\":\"error\"")
+                .contains("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND");
+        assertThat(transport.sent.get(3)).startsWith("{\"id\":\"3\",\"type\":\"next\"").contains("\"value\":0.25", "\"sequence\":1");
+        assertThat(transport.closeCode).isZero();
+    }
+
+    @Test
+    void subscribesOverTheTenantsRequestRateAnswerRateLimitedAndKeepTheConnection() {
+        connection.opened();
+        connection.receive(INIT);
+        for (int i = 1; i <= 4; i++) {
+            connection.receive(SUBSCRIBE.replace("\"1\"", "\"" + i + "\"").replace("coherenceEvents", "coherenceScoreChanged")
+                    .replace("{ id value }", "{ score }"));
+            connection.receive("{\"id\":\"" + i + "\",\"type\":\"complete\"}");
+        }
+
+        assertThat(transport.sent.get(transport.sent.size() - 1)).startsWith("{\"id\":\"4\",\"type\":\"error\"")
+                .contains("RATE_LIMITED", "retry after 1 s");
+        assertThat(transport.sent.stream().filter(m -> m.contains("RATE_LIMITED")).count()).isEqualTo(1);
+        assertThat(transport.closeCode).isZero();
+    }
+
+    @Test
+    void aSubscribeWithNeitherQueryNorPersistedQueryClosesWith4400() {
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive("{\"id\":\"1\",\"type\":\"subscribe\",\"payload\":{\"variables\":{}}}");
+
+        assertThat(transport.closeCode).isEqualTo(4400);
+        assertThat(transport.closeReason).contains("payload.query or payload.extensions.persistedQuery");
     }
 
     @Test

@@ -1,0 +1,53 @@
+package io.coherence.interfaces.rest;
+
+import io.coherence.application.limits.Admission;
+import io.coherence.application.limits.RateLimiter;
+import io.coherence.application.security.CallerContext;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * The request rate limits, before anything else runs: the global bucket for every API request
+ * (CONDUCTOR_RPS_MAX), then the tenant's bucket when the request carries a valid token. Over a
+ * limit: 429 {@code RATE_LIMITED} with {@code Retry-After} (a GraphQL error document on /graphql),
+ * and nothing is read or written.
+ */
+public class RateLimitFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+    private static final String COUNTED = RateLimitFilter.class.getName() + ".counted";
+
+    @Inject
+    transient RateLimiter limiter;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        // Liberty runs this filter twice for one /graphql request when two of its URL patterns
+        // match (/graphql and /graphql/*); a request is counted once.
+        if (request.getAttribute(COUNTED) != null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        request.setAttribute(COUNTED, Boolean.TRUE);
+        Admission admission = limiter.request();
+        if (admission.admitted()) {
+            var caller = CallerContext.callerOf(request);
+            if (caller.isPresent() && caller.get().tenant().isPresent()) {
+                admission = limiter.tenantRequest(caller.get().tenant().get());
+            }
+        }
+        if (admission.admitted()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        response.setHeader("Retry-After", Long.toString(admission.retryAfterSeconds()));
+        ApiRefusals.write(request, response, 429, "RATE_LIMITED",
+                "rate limit exceeded (" + admission.limit() + "); retry after " + admission.retryAfterSeconds() + " s");
+    }
+}
