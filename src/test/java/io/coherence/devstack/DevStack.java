@@ -98,7 +98,8 @@ public final class DevStack {
 
                 ============================================================
                  Coherence is ready (%d s)
-                   GraphQL : %s
+                   GraphQL : %s  (dev mode: any document runs; production is strict)
+                   GraphiQL: %s/graphql-ui  (add the header {"Authorization": "Bearer <token>"})
                    Live    : %s  (graphql-transport-ws subscriptions)
                    Ingest  : %s
                    Health  : %s
@@ -114,7 +115,7 @@ public final class DevStack {
                      -d '{"query":"{ tenantCoherence(tenantId: \\"tenant-123\\") { score status updatedAt } }"}'
                  Ctrl-C stops everything.
                 ============================================================
-                """.formatted(seconds, graphql, ws, ingest, health, base, work.resolve("devstack.json"), firstScore,
+                """.formatted(seconds, graphql, base, ws, ingest, health, base, work.resolve("devstack.json"), firstScore,
                 tokenFile, token, graphql, tokenFile));
         int exit = liberty.waitFor();
         System.out.println("[devstack] Liberty exited with " + exit + "; see " + console);
