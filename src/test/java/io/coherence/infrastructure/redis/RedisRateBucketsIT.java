@@ -50,18 +50,16 @@ class RedisRateBucketsIT {
         assertThat(refused.retryAfterSeconds()).isEqualTo(1);
     }
 
-    @Test
-    void concurrentTakesNeverAdmitMoreThanTheBucketHolds() throws Exception {
-        String key = "it:" + UUID.randomUUID();
-        RateLimit limit = new RateLimit(1, 100);
+    /** Threads alternate between the two replicas, each taking one token {@code takes} times. */
+    private int admittedConcurrently(String key, RateLimit limit, int threads, int takes) throws Exception {
         AtomicInteger admitted = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
+            for (int t = 0; t < threads; t++) {
                 RedisRateBuckets replica = t % 2 == 0 ? replicaA : replicaB;
                 done.add(pool.submit(() -> {
-                    for (int i = 0; i < 50; i++) {
+                    for (int i = 0; i < takes; i++) {
                         if (replica.take(key, limit, 1).admitted()) {
                             admitted.incrementAndGet();
                         }
@@ -74,36 +72,25 @@ class RedisRateBucketsIT {
         } finally {
             pool.shutdownNow();
         }
+        return admitted.get();
+    }
+
+    @Test
+    void concurrentTakesNeverAdmitMoreThanTheBucketHolds() throws Exception {
+        String key = "it:" + UUID.randomUUID();
+        RateLimit limit = new RateLimit(1, 100);
+        int admitted = admittedConcurrently(key, limit, 8, 50);
         // 400 asked of a bucket of 100 (plus what refilled at 1/s while they ran).
-        assertThat(admitted.get()).isBetween(100, 105);
+        assertThat(admitted).isBetween(100, 105);
     }
 
     @Test
     void aLargeBucketSyncedLazilyOverAdmitsAtMostOnePercentPerReplica() throws Exception {
         String key = "it:" + UUID.randomUUID();
         RateLimit limit = new RateLimit(1, 1000);
-        AtomicInteger admitted = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                RedisRateBuckets replica = t % 2 == 0 ? replicaA : replicaB;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < 500; i++) {
-                        if (replica.take(key, limit, 1).admitted()) {
-                            admitted.incrementAndGet();
-                        }
-                    }
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        int admitted = admittedConcurrently(key, limit, 4, 500);
         // 2,000 asked of 1,000; each replica may run 10 tokens (1%) ahead of Redis, plus the refill.
-        assertThat(admitted.get()).isBetween(1000, 1000 + 2 * 10 + 10);
+        assertThat(admitted).isBetween(1000, 1000 + 2 * 10 + 10);
     }
 
     @Test
