@@ -2,11 +2,13 @@ package io.coherence.devstack;
 
 import io.coherence.testsupport.DevKeys;
 import io.coherence.testsupport.EmbeddedEngines;
+import io.coherence.testsupport.EmbeddedKafka;
 import io.coherence.testsupport.LibertyOverrides;
 import io.coherence.testsupport.StackSettings;
 import io.coherence.testsupport.TokenMinter;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonWriterFactory;
 import jakarta.json.stream.JsonGenerator;
 import java.io.StringWriter;
@@ -44,6 +46,13 @@ public final class DevStack {
         DevKeys keys = DevKeys.loadOrCreate(work.resolve("keys"));
         System.out.println("[devstack] starting PostgreSQL, Neo4j and Redis ...");
         EmbeddedEngines engines = EmbeddedEngines.start(work.resolve("engines"));
+        // Kafka is optional (off by default): -Dkafka=true or COHERENCE_DEV_KAFKA=true starts a broker too.
+        EmbeddedKafka kafka = null;
+        if (Boolean.parseBoolean(System.getProperty("kafka", env("COHERENCE_DEV_KAFKA", "false")))) {
+            System.out.println("[devstack] starting Kafka (KRaft, one broker) ...");
+            kafka = EmbeddedKafka.start(work.resolve("engines/kafka"), 3);
+        }
+        EmbeddedKafka broker = kafka;
         Path serverDir = wlp.resolve("usr/servers").resolve(serverName);
         Path overrides = LibertyOverrides.write(serverDir, StackSettings.of(engines, keys, httpPort, httpsPort));
 
@@ -53,6 +62,9 @@ public final class DevStack {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("[devstack] stopping Liberty and the engines ...");
             liberty.close();
+            if (broker != null) {
+                broker.close();
+            }
             engines.close();
             // Without the embedded engines these settings are wrong; a later liberty:run must not inherit them.
             overrides.toFile().delete();
@@ -74,7 +86,7 @@ public final class DevStack {
 
         Path tokenFile = work.resolve("token.txt");
         Files.writeString(tokenFile, token);
-        JsonObject descriptor = Json.createObjectBuilder()
+        JsonObjectBuilder descriptor = Json.createObjectBuilder()
                 .add("graphqlUrl", graphql.toString())
                 .add("wsUrl", ws.toString())
                 .add("ingestUrl", ingest.toString())
@@ -89,9 +101,11 @@ public final class DevStack {
                 .add("neo4jUri", engines.neo4jUri())
                 .add("postgresJdbcUrl", engines.postgresJdbcUrl())
                 .add("redisUrl", engines.redisUrl())
-                .add("libertyLog", serverDir.resolve("logs/messages.log").toString())
-                .build();
-        Files.writeString(work.resolve("devstack.json"), pretty(descriptor));
+                .add("libertyLog", serverDir.resolve("logs/messages.log").toString());
+        if (broker != null) {
+            descriptor.add("kafkaBootstrap", broker.bootstrap());
+        }
+        Files.writeString(work.resolve("devstack.json"), pretty(descriptor.build()));
 
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
         System.out.println("""
@@ -104,7 +118,7 @@ public final class DevStack {
                    Ingest  : %s
                    Health  : %s
                    Metrics : %s/metrics
-                   Stack   : %s
+                   Stack   : %s%s
                  tenant-123 now: %s
                  Token for tenant-123 (coherence:read coherence:write, 12 h), also in %s:
 
@@ -115,7 +129,9 @@ public final class DevStack {
                      -d '{"query":"{ tenantCoherence(tenantId: \\"tenant-123\\") { score status updatedAt } }"}'
                  Ctrl-C stops everything.
                 ============================================================
-                """.formatted(seconds, graphql, base, ws, ingest, health, base, work.resolve("devstack.json"), firstScore,
+                """.formatted(seconds, graphql, base, ws, ingest, health, base, work.resolve("devstack.json"),
+                broker == null ? "" : "\n   Kafka   : " + broker.bootstrap() + "  (topics " + EmbeddedKafka.TOPIC + ", "
+                        + EmbeddedKafka.DLQ + ")", firstScore,
                 tokenFile, token, graphql, tokenFile));
         int exit = liberty.waitFor();
         System.out.println("[devstack] Liberty exited with " + exit + "; see " + console);

@@ -1,0 +1,109 @@
+package io.coherence.testsupport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real single-node Kafka broker (KRaft: broker and controller in one, no ZooKeeper) in this
+ * JVM, from the Maven Central artifacts, on a free loopback port, with the ingest topic and its
+ * dead-letter topic created. Started only when Kafka ingest is wanted; it is optional.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    public static final String TOPIC = "coherence.signals.v1";
+    public static final String DLQ = TOPIC + ".dlq";
+
+    private final KafkaRaftServer server;
+    private final String bootstrap;
+
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrap) {
+        this.server = server;
+        this.bootstrap = bootstrap;
+    }
+
+    /** Formats {@code dir} (once) and starts the broker; returns when it takes requests. */
+    public static EmbeddedKafka start(Path dir, int partitions) {
+        int brokerPort = EmbeddedEngines.freePort();
+        int controllerPort = EmbeddedEngines.freePort();
+        Properties props = new Properties();
+        props.putAll(Map.ofEntries(
+                Map.entry("process.roles", "broker,controller"),
+                Map.entry("node.id", "1"),
+                Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
+                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("controller.listener.names", "CONTROLLER"),
+                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+                Map.entry("log.dirs", dir.resolve("logs").toString()),
+                // One broker: internal topics cannot have more replicas, or consumer groups read nothing.
+                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("transaction.state.log.replication.factor", "1"),
+                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                Map.entry("num.partitions", Integer.toString(partitions)),
+                Map.entry("auto.create.topics.enable", "false")));
+        try {
+            Files.createDirectories(dir);
+            Path config = dir.resolve("server.properties");
+            try (var out = Files.newBufferedWriter(config)) {
+                props.store(out, "embedded KRaft broker");
+            }
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            int formatted = StorageTool.execute(new String[] {"format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(),
+                    "-c", config.toString()}, new PrintStream(log, true, StandardCharsets.UTF_8));
+            if (formatted != 0) {
+                throw new IllegalStateException("formatting the Kafka storage failed: " + log.toString(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
+        server.startup();
+        EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort);
+        kafka.createTopics(partitions);
+        return kafka;
+    }
+
+    private void createTopics(int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1), new NewTopic(DLQ, partitions, (short) 1)))
+                    .all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw new IllegalStateException("creating the Kafka topics failed", e.getCause());
+            }
+        }
+    }
+
+    /** host:port for any Kafka client. */
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+}
