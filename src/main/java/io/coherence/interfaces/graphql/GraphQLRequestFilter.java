@@ -6,6 +6,7 @@ import graphql.language.Document;
 import graphql.language.OperationDefinition;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
+import io.coherence.interfaces.ApiRefusals;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -244,13 +245,7 @@ public class GraphQLRequestFilter extends HttpFilter {
 
     private static void refuse(HttpServletResponse response, int status, String code, String message)
             throws IOException {
-        byte[] bytes = Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
-                .add("message", message).add("extensions", Json.createObjectBuilder().add("code", code))))
-                .build().toString().getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        ApiRefusals.graphql(response, status, code, message);
     }
 
     /** The answer when the request is one introspection-only operation; null to let /graphql run it. */

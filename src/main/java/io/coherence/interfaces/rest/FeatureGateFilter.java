@@ -1,5 +1,6 @@
 package io.coherence.interfaces.rest;
 
+import io.coherence.interfaces.ApiRefusals;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;

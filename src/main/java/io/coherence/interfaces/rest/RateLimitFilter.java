@@ -3,6 +3,7 @@ package io.coherence.interfaces.rest;
 import io.coherence.application.limits.Admission;
 import io.coherence.application.limits.RateLimiter;
 import io.coherence.application.security.CallerContext;
+import io.coherence.interfaces.ApiRefusals;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
