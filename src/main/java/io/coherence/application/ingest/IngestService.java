@@ -28,7 +28,8 @@ import java.util.UUID;
 /**
  * The one ingest path for every channel: validate every item, authorize every tenant, give each
  * signal its identity and provenance, write them through the group committer and answer per item.
- * A batch is atomic: when any item is refused, nothing is written.
+ * A batch is atomic: when any item is refused, nothing is written. Request channels call
+ * {@link #ingest}; a stream admits record by record and commits many records in one write.
  */
 @ApplicationScoped
 public class IngestService {
@@ -59,12 +60,36 @@ public class IngestService {
     }
 
     /**
-     * Ingests the items for the caller.
+     * Ingests the items for the caller: admits them, spends the tenants' ingest budgets, writes them.
      *
      * @param batch   whether the client sent an array (violations then carry item indexes)
-     * @param channel how the items arrived: http, graphql or kafka
+     * @param channel how the items arrived: http or graphql
      */
     public IngestReceipt ingest(Caller caller, List<SignalSubmission> items, boolean batch, String channel) {
+        Admitted admitted = admit(caller, items, batch, new Origin(channel, null, null));
+        // After the policy: a caller refused for another tenant must not spend that tenant's budget.
+        admitted.perTenant().forEach(limiter::signals);
+        return commit(List.of(admitted)).get(0);
+    }
+
+    /**
+     * Where items came from: the channel (http, graphql, kafka), for a stream the record that carried
+     * them ({@code topic/partition@offset}), and the instant a signal without {@code ts} gets (null:
+     * now). A stream passes its record's timestamp, so that a redelivered record derives the same
+     * signal identities.
+     */
+    public record Origin(String channel, String record, Instant defaultTs) {
+    }
+
+    /** Items that passed validation and the policy, as signals ready to be written. */
+    public record Admitted(List<Signal> signals, Map<String, Integer> perTenant, String channel) {
+    }
+
+    /**
+     * Validates every item and authorizes every tenant; gives each signal its identity and
+     * provenance. Writes nothing and spends no rate budget. Refuses the items whole.
+     */
+    public Admitted admit(Caller caller, List<SignalSubmission> items, boolean batch, Origin origin) {
         if (items.isEmpty()) {
             throw new CoherenceException(ErrorCode.EMPTY_BATCH, "the batch holds no signals");
         }
@@ -75,35 +100,51 @@ public class IngestService {
         Instant now = clock.instant();
         List<Violation> violations = validation.check(items, batch, now, settings);
         if (!violations.isEmpty()) {
-            metrics.rejected(channel, items.size());
+            metrics.rejected(origin.channel(), items.size());
             throw new CoherenceException(ErrorCode.BAD_USER_INPUT, "the signals are not valid; nothing was written", violations);
         }
         Map<String, Integer> perTenant = new LinkedHashMap<>();
         items.forEach(item -> perTenant.merge(item.tenantId(), 1, Integer::sum));
         perTenant.keySet().forEach(tenant -> enforcer.require(caller, Action.WRITE, tenant));
-        // After the policy: a caller refused for another tenant must not spend that tenant's budget.
-        perTenant.forEach(limiter::signals);
 
+        Instant defaultTs = origin.defaultTs() == null ? now : origin.defaultTs();
         List<Signal> signals = new ArrayList<>(items.size());
         for (SignalSubmission item : items) {
-            signals.add(toSignal(item, now, channel));
+            signals.add(toSignal(item, defaultTs, origin));
         }
-        long started = System.nanoTime();
-        List<WriteOutcome> outcomes = writer.write(signals);
-        metrics.committed(channel, outcomes, System.nanoTime() - started);
-
-        List<IngestReceipt.Item> receipt = new ArrayList<>(signals.size());
-        for (int i = 0; i < signals.size(); i++) {
-            WriteOutcome outcome = outcomes.get(i);
-            receipt.add(new IngestReceipt.Item(signals.get(i).identity().signalId(), outcome.provenanceId(),
-                    outcome.status().name().toLowerCase(Locale.ROOT)));
-        }
-        return new IngestReceipt(receipt);
+        return new Admitted(List.copyOf(signals), Map.copyOf(perTenant), origin.channel());
     }
 
-    private Signal toSignal(SignalSubmission item, Instant now, String channel) {
+    /**
+     * Writes admitted items in one call to the group committer (so in as few transactions as it
+     * makes) and answers one receipt per admitted entry, in order. Throws STORE_UNAVAILABLE when the
+     * store did not confirm the write; then nothing is acknowledged and a retry is safe.
+     */
+    public List<IngestReceipt> commit(List<Admitted> admitted) {
+        List<Signal> signals = new ArrayList<>();
+        admitted.forEach(a -> signals.addAll(a.signals()));
+        long started = System.nanoTime();
+        List<WriteOutcome> outcomes = writer.write(signals);
+        long nanos = System.nanoTime() - started;
+        List<IngestReceipt> receipts = new ArrayList<>(admitted.size());
+        int offset = 0;
+        for (Admitted a : admitted) {
+            List<WriteOutcome> own = outcomes.subList(offset, offset + a.signals().size());
+            metrics.committed(a.channel(), own, nanos);
+            List<IngestReceipt.Item> items = new ArrayList<>(own.size());
+            for (int i = 0; i < own.size(); i++) {
+                items.add(new IngestReceipt.Item(a.signals().get(i).identity().signalId(), own.get(i).provenanceId(),
+                        own.get(i).status().name().toLowerCase(Locale.ROOT)));
+            }
+            receipts.add(new IngestReceipt(items));
+            offset += a.signals().size();
+        }
+        return receipts;
+    }
+
+    private Signal toSignal(SignalSubmission item, Instant defaultTs, Origin origin) {
         TenantId tenant = TenantId.of(item.tenantId());
-        Instant ts = SignalValidation.timestamp(item, now);
+        Instant ts = SignalValidation.timestamp(item, defaultTs);
         double weight = item.weight() == null ? 1.0 : item.weight();
         String signalId = item.signalId() != null ? item.signalId()
                 : SignalIdentity.deriveSignalId(tenant, item.type(), item.value(), weight, item.source(), ts);
@@ -116,8 +157,8 @@ public class IngestService {
                 .add("value", item.value())
                 .add("weight", weight)
                 .build().toString();
-        Provenance provenance = new Provenance(UUID.randomUUID().toString(), Sha256.hex(canonical), channel,
-                settings.defaultTags());
+        Provenance provenance = new Provenance(UUID.randomUUID().toString(), Sha256.hex(canonical), origin.channel(),
+                origin.record(), settings.defaultTags());
         return new Signal(new SignalIdentity(tenant, item.source(), signalId, ts), item.type(), item.value(), weight,
                 provenance);
     }
