@@ -15,5 +15,7 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_IN_USE,
     IDEMPOTENCY_KEY_REUSED,
     RATE_LIMITED,
+    /** An operation on Kafka ingest (DLQ replay) on a server where it is off. */
+    KAFKA_NOT_ENABLED,
     INTERNAL
 }

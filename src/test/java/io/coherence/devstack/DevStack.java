@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +55,11 @@ public final class DevStack {
         }
         EmbeddedKafka broker = kafka;
         Path serverDir = wlp.resolve("usr/servers").resolve(serverName);
-        Path overrides = LibertyOverrides.write(serverDir, StackSettings.of(engines, keys, httpPort, httpsPort));
+        Map<String, String> settings = new LinkedHashMap<>(StackSettings.of(engines, keys, httpPort, httpsPort));
+        // A switch left behind by a killed run with Kafka would fail this one without a broker.
+        Files.deleteIfExists(serverDir.resolve("configDropins/overrides/kafka.xml"));
+        Path kafkaSwitch = broker == null ? null : StackSettings.enableKafka(serverDir, Path.of(""), settings, broker);
+        Path overrides = LibertyOverrides.write(serverDir, settings);
 
         System.out.println("[devstack] starting Open Liberty on port " + httpPort + " ...");
         Path console = work.resolve("liberty-console.log");
@@ -68,6 +73,9 @@ public final class DevStack {
             engines.close();
             // Without the embedded engines these settings are wrong; a later liberty:run must not inherit them.
             overrides.toFile().delete();
+            if (kafkaSwitch != null) {
+                kafkaSwitch.toFile().delete();
+            }
         }, "devstack-shutdown"));
 
         String base = "http://localhost:" + httpPort;

@@ -128,6 +128,15 @@ public final class CoherenceClient {
         return send(request.build());
     }
 
+    /** POST without a body, e.g. an admin action; a null token sends none. */
+    public HttpResponse<String> post(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
     }
@@ -156,6 +165,14 @@ public final class CoherenceClient {
         try (var session = neo4j.session()) {
             return session.run("MATCH (s:Signal {tenant_id: $t}) RETURN s[$p] AS v",
                     Values.parameters("t", tenant, "p", property)).single().get("v").asString();
+        }
+    }
+
+    /** A property of each of the tenant's signals, as stored (absent ones left out). */
+    public List<String> signalValues(String tenant, String property) {
+        try (var session = neo4j.session()) {
+            return session.run("MATCH (s:Signal {tenant_id: $t}) WHERE s[$p] IS NOT NULL RETURN s[$p] AS v",
+                    Values.parameters("t", tenant, "p", property)).list(r -> r.get("v").asString());
         }
     }
 

@@ -155,7 +155,6 @@ public final class EmbeddedEngines implements AutoCloseable {
         return ds;
     }
 
-    /** The connection settings under the names the application reads from its environment. */
     /** A new driver (quiet) for this Neo4j, with the schema migrations applied. The caller closes it. */
     public Driver neo4jDriver() {
         Driver driver = GraphDatabase.driver(neo4jUri(),
@@ -165,6 +164,7 @@ public final class EmbeddedEngines implements AutoCloseable {
         return driver;
     }
 
+    /** The connection settings under the names the application reads from its environment. */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("NEO4J_URI", neo4jUri());
@@ -322,7 +322,7 @@ public final class EmbeddedEngines implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

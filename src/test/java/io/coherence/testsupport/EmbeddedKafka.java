@@ -38,7 +38,25 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.bootstrap = bootstrap;
     }
 
-    /** Formats {@code dir} (once) and starts the broker; returns when it takes requests. */
+    private static EmbeddedKafka shared;
+
+    /** The broker the integration tests share (under coherence.it.workDir), stopped when the JVM exits. */
+    public static synchronized EmbeddedKafka shared() {
+        if (shared == null) {
+            String configured = System.getProperty("coherence.it.workDir");
+            Path dir = configured != null && !configured.isBlank() ? Path.of(configured).resolve("kafka")
+                    : Path.of(System.getProperty("java.io.tmpdir"), "coherence-it-kafka-" + ProcessHandle.current().pid());
+            EmbeddedKafka kafka = start(dir, 3);
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "embedded-kafka-shutdown"));
+            shared = kafka;
+        }
+        return shared;
+    }
+
+    /**
+     * Formats {@code dir} afresh (its data is scratch: a leftover log directory from another run has
+     * another cluster id) and starts the broker; returns when it takes requests.
+     */
     public static EmbeddedKafka start(Path dir, int partitions) {
         int brokerPort = EmbeddedEngines.freePort();
         int controllerPort = EmbeddedEngines.freePort();
@@ -61,13 +79,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("num.partitions", Integer.toString(partitions)),
                 Map.entry("auto.create.topics.enable", "false")));
         try {
+            EmbeddedEngines.deleteRecursively(dir.resolve("logs"));
             Files.createDirectories(dir);
             Path config = dir.resolve("server.properties");
             try (var out = Files.newBufferedWriter(config)) {
                 props.store(out, "embedded KRaft broker");
             }
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            int formatted = StorageTool.execute(new String[] {"format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(),
+            int formatted = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
                     "-c", config.toString()}, new PrintStream(log, true, StandardCharsets.UTF_8));
             if (formatted != 0) {
                 throw new IllegalStateException("formatting the Kafka storage failed: " + log.toString(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.coherence.testsupport;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,6 +37,13 @@ public class LibertyStackListener implements TestExecutionListener {
             "COHERENCE_WS_SEND_TIMEOUT", "PT1S",
             "COHERENCE_WS_MAX_MESSAGE_BYTES", "16384");
 
+    private static volatile TcpGate neo4jGate;
+
+    /** The gate between the test server and Neo4j. */
+    public static TcpGate neo4jGate() {
+        return neo4jGate;
+    }
+
     @Override
     public void testPlanExecutionStarted(TestPlan plan) {
         if (!hasArquillianTests(plan) || System.getProperty(HTTP_PORT) != null) {
@@ -49,6 +57,14 @@ public class LibertyStackListener implements TestExecutionListener {
         int httpPort = EmbeddedEngines.freePort();
         Map<String, String> settings = new LinkedHashMap<>(
                 StackSettings.of(engines, keys, httpPort, EmbeddedEngines.freePort()));
+        // The server reaches Neo4j through a gate a test can cut (Neo4j "down"), and consumes Kafka.
+        URI neo4j = URI.create(engines.neo4jUri());
+        neo4jGate = TcpGate.to(neo4j.getHost(), neo4j.getPort());
+        settings.put("NEO4J_URI", "bolt://127.0.0.1:" + neo4jGate.port());
+        StackSettings.enableKafka(serverDir, Path.of(System.getProperty("basedir", ".")), settings, EmbeddedKafka.shared());
+        // Short enough for the tests to see lag and broker state change.
+        settings.put("COHERENCE_KAFKA_LAG_INTERVAL", "PT1S");
+        settings.put("COHERENCE_KAFKA_RETRY_BACKOFF_MAX", "PT1S");
         settings.putAll(SUBSCRIPTION_LIMITS);
         settings.put("COHERENCE_PERSISTED_QUERIES_FILE", resourcePath(RETIRING_QUERIES));
         LibertyOverrides.write(serverDir, settings, "localConnector-1.0");

@@ -1,5 +1,10 @@
 package io.coherence.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,5 +30,21 @@ public final class StackSettings {
         // Liberty's GraphiQL page at /graphql-ui (off in production: strict mode refuses introspection anyway).
         settings.put("io.openliberty.enableGraphQLUI", "true");
         return settings;
+    }
+
+    /**
+     * Turns Kafka ingest on as an operator does: liberty-config/optional/kafka.xml copied into the
+     * server's configDropins/overrides, and the broker's address. Returns the copied file.
+     */
+    public static Path enableKafka(Path serverDir, Path projectDir, Map<String, String> settings, EmbeddedKafka broker) {
+        settings.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap());
+        Path target = serverDir.resolve("configDropins/overrides/kafka.xml");
+        try {
+            Files.createDirectories(target.getParent());
+            Files.copy(projectDir.resolve("liberty-config/optional/kafka.xml"), target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
     }
 }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.SessionConfig;
@@ -42,7 +43,7 @@ public class Neo4jSignalRepository implements SignalRepository {
             MERGE (s:Signal {tenant_id: row.tenantId, source: row.source, signal_id: row.signalId, ts: row.ts})
               ON CREATE SET s.type = row.type, s.value = row.value, s.weight = row.weight,
                             s.provenance_id = row.provenanceId, s.request_hash = row.requestHash,
-                            s.channel = row.channel, s.purpose = row.purpose, s.retention = row.retention,
+                            s.channel = row.channel, s.origin = row.origin, s.purpose = row.purpose, s.retention = row.retention,
                             s.license = row.license, s.residency = row.residency, s.ingested_at = datetime(),
                             s.created_by_write = row.writeToken
             WITH t, s, row, coalesce(s.created_by_write = row.writeToken, false) AS created
@@ -92,7 +93,14 @@ public class Neo4jSignalRepository implements SignalRepository {
         this.driver = driver;
     }
 
+    /**
+     * Behind a circuit breaker: once most recent writes failed (Neo4j down), writes fail at once for
+     * a few seconds instead of each waiting out the driver's retries; HTTP callers get 503
+     * STORE_UNAVAILABLE sooner and the Kafka consumer backs off. Its state is in the metrics
+     * ({@code ft_circuitbreaker_state_total}).
+     */
     @Override
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
     public List<WriteOutcome> saveAll(List<Signal> signals) {
         if (signals.isEmpty()) {
             return List.of();
@@ -174,6 +182,7 @@ public class Neo4jSignalRepository implements SignalRepository {
         row.put("provenanceId", s.provenance().provenanceId());
         row.put("requestHash", s.provenance().requestHash());
         row.put("channel", s.provenance().channel());
+        row.put("origin", s.provenance().origin());
         row.put("purpose", s.provenance().tags().purpose());
         row.put("retention", s.provenance().tags().retention());
         row.put("license", s.provenance().tags().license());

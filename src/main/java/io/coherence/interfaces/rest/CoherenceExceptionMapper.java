@@ -31,7 +31,7 @@ public class CoherenceExceptionMapper implements ExceptionMapper<CoherenceExcept
             case UNAUTHENTICATED -> 401;
             case FORBIDDEN -> 403;
             case BAD_USER_INPUT, MALFORMED_JSON, EMPTY_BATCH, INVALID_IDEMPOTENCY_KEY -> 400;
-            case IDEMPOTENCY_KEY_IN_USE -> 409;
+            case IDEMPOTENCY_KEY_IN_USE, KAFKA_NOT_ENABLED -> 409;
             case IDEMPOTENCY_KEY_REUSED -> 422;
             case RATE_LIMITED -> 429;
             case BATCH_TOO_LARGE, PAYLOAD_TOO_LARGE -> 413;

@@ -1,0 +1,63 @@
+package io.coherence.interfaces.rest;
+
+import io.coherence.application.CoherenceException;
+import io.coherence.application.ErrorCode;
+import io.coherence.application.security.CallerContext;
+import io.coherence.application.security.PolicyEnforcer;
+import io.coherence.domain.policy.Action;
+import io.coherence.domain.policy.Caller;
+import io.coherence.interfaces.messaging.DeadLetterReplay;
+import io.coherence.interfaces.messaging.KafkaIngestStatus;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Operator endpoint: {@code POST /v1/admin/dead-letters/replay[?errorCode=…&tenantId=…&limit=…]}
+ * sends the Kafka dead letters back to the signal topic (see {@link DeadLetterReplay}). Needs a
+ * token with {@code coherence:admin}; answers what was read and replayed.
+ */
+@Path("/admin/dead-letters")
+@RequestScoped
+public class DeadLetterResource {
+
+    static final int MAX_LIMIT = 100_000;
+
+    @Inject
+    CallerContext callers;
+
+    @Inject
+    PolicyEnforcer enforcer;
+
+    @Inject
+    DeadLetterReplay replay;
+
+    @POST
+    @Path("/replay")
+    @Produces(MediaType.APPLICATION_JSON)
+    public DeadLetterReplay.Result replay(@QueryParam("errorCode") String errorCode, @QueryParam("tenantId") String tenantId,
+                                          @QueryParam("limit") Integer limit) {
+        Caller caller = enforcer.authenticated(callers.current());
+        enforcer.require(caller, Action.ADMIN, tenantId == null ? "*" : tenantId);
+        if (errorCode != null && Arrays.stream(ErrorCode.values()).noneMatch(c -> c.name().equals(errorCode))) {
+            throw new CoherenceException(ErrorCode.BAD_USER_INPUT, "errorCode must be one of the error codes, e.g. FORBIDDEN");
+        }
+        if (tenantId != null && (tenantId.isBlank() || tenantId.length() > 128)) {
+            throw new CoherenceException(ErrorCode.BAD_USER_INPUT, "tenantId must be 1 to 128 characters");
+        }
+        if (limit != null && (limit < 1 || limit > MAX_LIMIT)) {
+            throw new CoherenceException(ErrorCode.BAD_USER_INPUT, "limit must be between 1 and " + MAX_LIMIT);
+        }
+        if (!KafkaIngestStatus.enabled()) {
+            throw new CoherenceException(ErrorCode.KAFKA_NOT_ENABLED, "Kafka ingest is not enabled on this server");
+        }
+        return replay.replay(new DeadLetterReplay.Filter(Optional.ofNullable(errorCode), Optional.ofNullable(tenantId),
+                limit == null ? MAX_LIMIT : limit));
+    }
+}

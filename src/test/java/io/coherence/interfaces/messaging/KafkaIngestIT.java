@@ -1,0 +1,222 @@
+package io.coherence.interfaces.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.coherence.testsupport.CoherenceClient;
+import io.coherence.testsupport.Deployments;
+import io.coherence.testsupport.EmbeddedKafka;
+import io.coherence.testsupport.Eventually;
+import io.coherence.testsupport.KafkaTestClient;
+import io.coherence.testsupport.LibertyStackListener;
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Kafka ingest end to end: records produced to the real embedded broker, consumed by the real
+ * Liberty server through the liberty-kafka connector, written to the real Neo4j, scored, served.
+ */
+@ExtendWith(ArquillianExtension.class)
+class KafkaIngestIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final CoherenceClient api = CoherenceClient.forTestServer();
+    private final KafkaTestClient kafka = KafkaTestClient.forTestBroker();
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.coherenceWar();
+    }
+
+    @AfterEach
+    void close() {
+        LibertyStackListener.neo4jGate().restore();
+        kafka.close();
+    }
+
+    private static String tenant() {
+        return "it-kafka-" + UUID.randomUUID();
+    }
+
+    static String signal(String tenant, double value, String signalId) {
+        return "{\"tenantId\":\"" + tenant + "\",\"type\":\"latency\",\"value\":" + value + ",\"source\":\"kafka-it\""
+                + (signalId == null ? "" : ",\"signalId\":\"" + signalId + "\"") + "}";
+    }
+
+    /** Waits for the tenant's score (served rounded to two decimals) to be the expected one. */
+    private JsonObject awaitScore(String tenant, double exact) throws InterruptedException {
+        double expected = Math.round(exact * 100) / 100.0;
+        String token = api.token(tenant, CoherenceClient.READ_WRITE);
+        JsonObject last = api.awaitGraphql("k6-read.graphql", Map.of("t", tenant), token,
+                r -> score(r) != null && Math.abs(score(r) - expected) < 1e-9, WAIT);
+        assertThat(score(last)).as(last.toString()).isCloseTo(expected, within(1e-9));
+        return last.getJsonObject("data").getJsonObject("tenantCoherence");
+    }
+
+    private static Double score(JsonObject response) {
+        JsonObject data = response.getJsonObject("data");
+        if (data == null || data.isNull("tenantCoherence")) {
+            return null;
+        }
+        JsonObject coherence = data.getJsonObject("tenantCoherence");
+        return coherence.isNull("score") ? null : coherence.getJsonNumber("score").doubleValue();
+    }
+
+    @Test
+    void signalsFromTheTopicAreScoredWithKafkaProvenance() throws InterruptedException {
+        String tenant = tenant();
+        kafka.produce(tenant, signal(tenant, 0.9, "a"));
+        RecordMetadata batch = kafka.produce(tenant, "[" + signal(tenant, 0.6, "b") + "," + signal(tenant, 0.3, "c") + "]");
+
+        awaitScore(tenant, 0.6);
+        assertThat(api.signalCount(tenant)).isEqualTo(3);
+        kafka.awaitCommittedPast(batch, WAIT);
+        assertThat(api.signalValues(tenant, "channel")).containsOnly("kafka");
+        assertThat(api.signalValues(tenant, "origin")).contains(
+                EmbeddedKafka.TOPIC + "/" + batch.partition() + "@" + batch.offset());
+
+        // The consumer is reported in readiness, and its lag and counts in the metrics.
+        Eventually.await("readiness reports the consumer", WAIT, () -> api.get("/health/ready").body()
+                .matches("(?s).*\"kafka-consumer\".*\"broker\":\"UP\".*"));
+        String metrics = api.get("/metrics").body();
+        assertThat(metrics).contains("ingest_kafka_consumer_lag{", "partition=\"" + batch.partition() + "\"")
+                .containsPattern("ingest_events_processed_total\\{channel=\"kafka\"[^}]*outcome=\"accepted\"");
+    }
+
+    @Test
+    void theSameRecordTwiceLeavesOneSignal() throws InterruptedException {
+        String tenant = tenant();
+        long at = Instant.now().minusSeconds(60).toEpochMilli();
+        // Without signalId and ts: the identity derives from the content and the record's timestamp.
+        byte[] key = tenant.getBytes(StandardCharsets.UTF_8);
+        byte[] anonymous = ("{\"tenantId\":\"" + tenant + "\",\"type\":\"t\",\"value\":0.4,\"source\":\"s\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        kafka.produce(key, anonymous, at);
+        kafka.produce(key, anonymous, at);
+        // With signalId and ts: the identity is the signal's own, whatever record carries it.
+        String identified = "{\"tenantId\":\"" + tenant + "\",\"type\":\"t\",\"value\":0.8,\"source\":\"s\","
+                + "\"signalId\":\"same\",\"ts\":\"" + Instant.ofEpochMilli(at) + "\"}";
+        kafka.produce(tenant, identified);
+        RecordMetadata last = kafka.produce(tenant, identified);
+
+        kafka.awaitCommittedPast(last, WAIT);
+        assertThat(api.signalCount(tenant)).isEqualTo(2);
+        assertThat(awaitScore(tenant, 0.6).getString("status")).isEqualTo("WARN");
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicAndTheNextRecordIsStillIngested() throws InterruptedException {
+        String tenant = tenant();
+        String other = tenant();
+        RecordMetadata notJson = kafka.produce(tenant, "{not json");
+        RecordMetadata invalid = kafka.produce(tenant, signal(tenant, 1.5, "out-of-range"));
+        RecordMetadata crossTenant = kafka.produce(tenant, signal(other, 0.5, "for-another-tenant"));
+        RecordMetadata notUtf8 = kafka.produce(tenant.getBytes(StandardCharsets.UTF_8), new byte[] {'"', (byte) 0xC3, '"'}, null);
+        RecordMetadata good = kafka.produce(tenant, signal(tenant, 0.7, "good"));
+        assertThat(List.of(notJson, invalid, crossTenant, notUtf8)).extracting(RecordMetadata::partition)
+                .containsOnly(good.partition());
+
+        awaitScore(tenant, 0.7);
+        kafka.awaitCommittedPast(good, WAIT);
+        assertThat(api.signalCount(tenant)).isEqualTo(1);
+        assertThat(api.signalCount(other)).isZero();
+
+        List<ConsumerRecord<byte[], byte[]>> dead = kafka.deadLetters(tenant);
+        assertThat(dead).extracting(r -> KafkaTestClient.header(r, DeadLetterTopic.ERROR_CODE))
+                .containsExactly("MALFORMED_JSON", "BAD_USER_INPUT", "FORBIDDEN", "MALFORMED_JSON");
+        assertThat(dead).extracting(r -> KafkaTestClient.header(r, DeadLetterTopic.ORIGINAL_OFFSET))
+                .containsExactly(Long.toString(notJson.offset()), Long.toString(invalid.offset()),
+                        Long.toString(crossTenant.offset()), Long.toString(notUtf8.offset()));
+        for (ConsumerRecord<byte[], byte[]> r : dead) {
+            assertThat(KafkaTestClient.header(r, DeadLetterTopic.ORIGINAL_TOPIC)).isEqualTo(EmbeddedKafka.TOPIC);
+            assertThat(KafkaTestClient.header(r, DeadLetterTopic.ORIGINAL_PARTITION)).isEqualTo(Integer.toString(good.partition()));
+            assertThat(Instant.parse(KafkaTestClient.header(r, DeadLetterTopic.DEAD_LETTERED_AT)))
+                    .isAfter(Instant.now().minusSeconds(120));
+        }
+        assertThat(KafkaTestClient.header(dead.get(1), DeadLetterTopic.ERROR_REASON)).contains("value OUT_OF_RANGE");
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+        assertThat(api.get("/metrics").body()).contains("ingest_dead_lettered_total{code=\"MALFORMED_JSON\"");
+    }
+
+    @Test
+    void replayedDeadLettersAreIngestedOnceTheCauseIsGoneAndReplayingTwiceIsHarmless() throws InterruptedException {
+        String tenant = tenant();
+        String admin = api.token("ops", List.of("coherence:admin"));
+        // Refused now (more than 5 minutes ahead of the server's clock), acceptable a few seconds later.
+        Instant ahead = Instant.now().plus(Duration.ofMinutes(5)).plusSeconds(3);
+        kafka.produce(tenant, "{\"tenantId\":\"" + tenant + "\",\"type\":\"t\",\"value\":0.25,\"source\":\"s\",\"ts\":\""
+                + ahead + "\"}");
+        Eventually.await("the record is dead-lettered", WAIT, () -> kafka.deadLetters(tenant).size() == 1);
+        assertThat(KafkaTestClient.header(kafka.deadLetters(tenant).get(0), DeadLetterTopic.ERROR_REASON))
+                .contains("ts TS_IN_FUTURE");
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), ahead.minus(Duration.ofMinutes(5))).toMillis() + 1500));
+
+        for (int round = 0; round < 2; round++) {
+            HttpResponse<String> replay = api.post("/v1/admin/dead-letters/replay?errorCode=BAD_USER_INPUT&tenantId=" + tenant,
+                    admin);
+            assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+            JsonObject result = CoherenceClient.json(replay.body());
+            assertThat(result.getInt("replayed")).isEqualTo(1);
+            assertThat(result.getBoolean("complete")).isTrue();
+            awaitScore(tenant, 0.25);
+        }
+        RecordMetadata marker = kafka.produce(tenant, signal(tenant, 0.25, "marker"));
+        kafka.awaitCommittedPast(marker, WAIT);
+        assertThat(api.signalCount(tenant)).isEqualTo(2);
+        assertThat(kafka.deadLetters(tenant)).hasSize(1);
+        assertThat(kafka.read(EmbeddedKafka.TOPIC, r -> r.key() != null
+                && tenant.equals(new String(r.key(), StandardCharsets.UTF_8))
+                && KafkaTestClient.header(r, DeadLetterTopic.REPLAYED_FROM) != null)).hasSize(2);
+    }
+
+    @Test
+    void replayNeedsTheAdminScopeAndSaneParameters() {
+        String tenant = tenant();
+        assertThat(api.post("/v1/admin/dead-letters/replay", null).statusCode()).isEqualTo(401);
+        assertThat(api.post("/v1/admin/dead-letters/replay?tenantId=" + tenant, api.token(tenant, CoherenceClient.READ_WRITE))
+                .statusCode()).isEqualTo(403);
+        String admin = api.token("ops", List.of("coherence:admin"));
+        for (String bad : List.of("limit=0", "limit=100001", "errorCode=NOPE", "errorCode=%3Cscript%3E",
+                "tenantId=" + "x".repeat(129))) {
+            HttpResponse<String> r = api.post("/v1/admin/dead-letters/replay?" + bad, admin);
+            assertThat(r.statusCode()).as(bad + " " + r.body()).isEqualTo(400);
+            assertThat(CoherenceClient.json(r.body()).getJsonObject("error").getString("code")).isEqualTo("BAD_USER_INPUT");
+        }
+    }
+
+    @Test
+    void whileNeo4jIsDownNothingIsAcknowledgedAndAfterItReturnsNothingIsLostOrDoubled() throws InterruptedException {
+        String tenant = tenant();
+        RecordMetadata before = kafka.produce(tenant, signal(tenant, 0.5, "before"));
+        kafka.awaitCommittedPast(before, WAIT);
+
+        LibertyStackListener.neo4jGate().cut();
+        RecordMetadata last = null;
+        for (int i = 0; i < 20; i++) {
+            last = kafka.produce(tenant, signal(tenant, 1.0, "during-" + i));
+        }
+        Thread.sleep(3_000);
+        assertThat(kafka.committed(last.partition())).as("offset committed while Neo4j is down")
+                .isLessThanOrEqualTo(before.offset() + 1);
+        LibertyStackListener.neo4jGate().restore();
+
+        kafka.awaitCommittedPast(last, WAIT);
+        assertThat(api.signalCount(tenant)).isEqualTo(21);
+        awaitScore(tenant, (0.5 + 20 * 1.0) / 21);
+    }
+}

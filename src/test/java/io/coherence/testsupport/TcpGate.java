@@ -1,0 +1,125 @@
+package io.coherence.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP pass-through in front of a real engine that a test can cut and restore: cut closes every
+ * connection through it and refuses new ones (as a crashed or partitioned engine would), restore
+ * listens again on the same port. Nothing is faked; the bytes go to the real engine.
+ */
+public final class TcpGate implements AutoCloseable {
+
+    private final InetSocketAddress target;
+    private final int port;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket server;
+
+    private TcpGate(InetSocketAddress target, int port) {
+        this.target = target;
+        this.port = port;
+    }
+
+    /** Opens a gate on a free loopback port in front of host:port. */
+    public static TcpGate to(String host, int port) {
+        TcpGate gate = new TcpGate(new InetSocketAddress(host, port), EmbeddedEngines.freePort());
+        gate.restore();
+        return gate;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Closes every connection through the gate and refuses new ones until {@link #restore()}. */
+    public synchronized void cut() {
+        ServerSocket s = server;
+        server = null;
+        quietly(s);
+        for (Socket socket : open) {
+            quietly(socket);
+        }
+        open.clear();
+    }
+
+    /** Accepts connections again. */
+    public synchronized void restore() {
+        if (server != null) {
+            return;
+        }
+        try {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            server = s;
+            Thread acceptor = new Thread(() -> accept(s), "tcp-gate-" + port);
+            acceptor.setDaemon(true);
+            acceptor.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void accept(ServerSocket s) {
+        while (!s.isClosed()) {
+            try {
+                Socket client = s.accept();
+                Socket upstream = new Socket();
+                upstream.connect(target, 5_000);
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
+                open.add(client);
+                open.add(upstream);
+                pipe(client, upstream);
+                pipe(upstream, client);
+            } catch (IOException e) {
+                // closed by cut(), or the engine refused: the client sees its connection fail
+            }
+        }
+    }
+
+    private void pipe(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                }
+            } catch (IOException e) {
+                // one side closed
+            } finally {
+                quietly(from);
+                quietly(to);
+                open.remove(from);
+                open.remove(to);
+            }
+        }, "tcp-gate-pipe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void quietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() {
+        cut();
+    }
+}
