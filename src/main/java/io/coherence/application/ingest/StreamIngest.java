@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 /**
  * Ingest from a stream of records (Kafka): the same validation, policy, identity and provenance
  * as a request, record by record, so one bad record never holds back the others; the records that
- * pass are written together, in one call to the group committer. A record's key is the tenant it
+ * pass are written together through the group committer. A record's key is the tenant it
  * writes for: it acts as the record's caller, with the write scope and nothing else.
  */
 @ApplicationScoped
@@ -29,16 +29,18 @@ public class StreamIngest {
 
     private final IngestService ingest;
     private final IngestSettings settings;
+    private final WriterSettings writer;
 
     /** For the CDI client proxy only. */
     protected StreamIngest() {
-        this(null, null);
+        this(null, null, null);
     }
 
     @Inject
-    public StreamIngest(IngestService ingest, IngestSettings settings) {
+    public StreamIngest(IngestService ingest, IngestSettings settings, WriterSettings writer) {
         this.ingest = ingest;
         this.settings = settings;
+        this.writer = writer;
     }
 
     /**
@@ -64,31 +66,74 @@ public class StreamIngest {
     }
 
     /**
-     * Admits each record on its own and commits all admitted ones in one write. Answers one outcome
-     * per record, in order. Throws STORE_UNAVAILABLE (nothing is then committed for sure) when the
-     * store did not confirm the write: retry the same records; signal identities make that safe.
+     * Admits each record on its own and commits the admitted ones together, in writes of at most
+     * the group committer's transaction size. Answers one outcome per record, in order. Throws
+     * STORE_UNAVAILABLE (nothing is then committed for sure) when the store did not confirm the
+     * write: retry the same records; signal identities make that safe.
      *
      * @param channel the channel the provenance records (kafka)
      * @param subject who reads the stream, for the policy's log lines
      */
     public List<Outcome> ingest(String channel, String subject, List<StreamRecord> records) {
-        Outcome[] outcomes = new Outcome[records.size()];
-        List<IngestService.Admitted> admitted = new ArrayList<>();
-        List<Integer> admittedAt = new ArrayList<>();
+        return commit(admit(channel, subject, records));
+    }
+
+    /** Records checked and turned into signals, not yet written; {@link #commit} writes them. */
+    public static final class Admission {
+
+        private final Outcome[] outcomes;
+        private final List<IngestService.Admitted> admitted = new ArrayList<>();
+        private final List<Integer> admittedAt = new ArrayList<>();
+
+        private Admission(int records) {
+            this.outcomes = new Outcome[records];
+        }
+
+        /** How many records passed (and wait to be written). */
+        public int admitted() {
+            return admitted.size();
+        }
+    }
+
+    /**
+     * The first half of {@link #ingest}: validation, policy, identity and provenance, record by
+     * record; writes nothing. A stream can admit its next records while these are written.
+     */
+    public Admission admit(String channel, String subject, List<StreamRecord> records) {
+        Admission admission = new Admission(records.size());
         for (int i = 0; i < records.size(); i++) {
-            StreamRecord record = records.get(i);
             try {
-                admitted.add(admit(channel, subject, record));
-                admittedAt.add(i);
+                admission.admitted.add(admit(channel, subject, records.get(i)));
+                admission.admittedAt.add(i);
             } catch (CoherenceException e) {
-                outcomes[i] = new Refused(e.code(), reason(e));
+                admission.outcomes[i] = new Refused(e.code(), reason(e));
             }
         }
-        if (!admitted.isEmpty()) {
-            List<IngestReceipt> receipts = ingest.commit(admitted);
-            for (int j = 0; j < receipts.size(); j++) {
-                outcomes[admittedAt.get(j)] = new Committed(receipts.get(j));
+        return admission;
+    }
+
+    /**
+     * The second half of {@link #ingest}: writes the admitted records, in writes of at most the
+     * group committer's transaction size (one huge transaction is slower than several of the size
+     * the committer is tuned for), and answers one outcome per record, in order. May be called
+     * again with the same admission after STORE_UNAVAILABLE.
+     */
+    public List<Outcome> commit(Admission admission) {
+        Outcome[] outcomes = admission.outcomes.clone();
+        List<IngestService.Admitted> admitted = admission.admitted;
+        int from = 0;
+        while (from < admitted.size()) {
+            int to = from;
+            int signals = 0;
+            while (to < admitted.size() && (to == from || signals + admitted.get(to).signals().size() <= writer.maxSignals())) {
+                signals += admitted.get(to).signals().size();
+                to++;
             }
+            List<IngestReceipt> receipts = ingest.commit(admitted.subList(from, to));
+            for (int j = 0; j < receipts.size(); j++) {
+                outcomes[admission.admittedAt.get(from + j)] = new Committed(receipts.get(j));
+            }
+            from = to;
         }
         return List.of(outcomes);
     }

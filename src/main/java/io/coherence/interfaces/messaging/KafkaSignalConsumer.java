@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +32,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * dead-letter topic has it. While the store is unavailable the same batch is retried with backoff
  * and nothing is acknowledged; the connector stops polling at its unacked limit, and this buffer
  * stops taking records at its byte limit, so memory stays bounded. Redelivered records carry the
- * same signal identities and are stored once.
+ * same signal identities and are stored once. Two threads: one admits a batch (validation,
+ * policy, identity) while the other writes the batch before it, in order.
  */
 @ApplicationScoped
 public class KafkaSignalConsumer {
@@ -49,10 +51,13 @@ public class KafkaSignalConsumer {
     ManagedThreadFactory threads;
 
     private final LinkedBlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
+    /** Admitted batches waiting for the committer: one, so admission runs one batch ahead. */
+    private final ArrayBlockingQueue<Staged> admittedBatches = new ArrayBlockingQueue<>(1);
     private final AtomicLong bufferedBytes = new AtomicLong();
     private CompletableFuture<Void> roomWaiter;
     private volatile boolean running = true;
     private Thread pump;
+    private Thread committer;
 
     /** For the CDI client proxy only. */
     protected KafkaSignalConsumer() {
@@ -66,6 +71,9 @@ public class KafkaSignalConsumer {
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.status = status;
+    }
+
+    private record Staged(List<Delivery> batch, StreamIngest.Admission admission) {
     }
 
     private record Delivery(ConsumerRecord<byte[], byte[]> record, Message<?> message) {
@@ -100,14 +108,18 @@ public class KafkaSignalConsumer {
 
     private synchronized void startPump() {
         if (pump == null && running) {
-            pump = threads.newThread(this::run);
-            pump.setName("coherence-kafka-ingest");
+            pump = threads.newThread(this::admitLoop);
+            pump.setName("coherence-kafka-admit");
             pump.start();
+            committer = threads.newThread(this::commitLoop);
+            committer.setName("coherence-kafka-commit");
+            committer.start();
             status.consuming(true);
         }
     }
 
-    private void run() {
+    /** Takes batches off the buffer and admits them (validation, policy, identity) one batch ahead of the writes. */
+    private void admitLoop() {
         while (running) {
             try {
                 Delivery first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -117,7 +129,40 @@ public class KafkaSignalConsumer {
                 List<Delivery> batch = new ArrayList<>();
                 batch.add(first);
                 queue.drainTo(batch, settings.batchRecords() - 1);
-                process(batch);
+                admittedBatches.put(new Staged(batch, admit(batch)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+    }
+
+    private StreamIngest.Admission admit(List<Delivery> batch) throws InterruptedException {
+        List<StreamIngest.StreamRecord> records = new ArrayList<>(batch.size());
+        for (Delivery d : batch) {
+            ConsumerRecord<byte[], byte[]> r = d.record();
+            records.add(new StreamIngest.StreamRecord(r.key(), r.value(), r.topic() + "/" + r.partition() + "@" + r.offset(),
+                    Instant.ofEpochMilli(r.timestamp())));
+        }
+        Duration backoff = FIRST_BACKOFF;
+        while (true) {
+            try {
+                return ingest.admit("kafka", "kafka:" + settings.topic(), records);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "admitting " + batch.size() + " Kafka records failed; retrying, nothing acknowledged", e);
+                backoff = pause(backoff);
+            }
+        }
+    }
+
+    /** Writes admitted batches in order (retrying while the store is unavailable), dead-letters refusals, acknowledges. */
+    private void commitLoop() {
+        while (running) {
+            try {
+                Staged staged = admittedBatches.poll(200, TimeUnit.MILLISECONDS);
+                if (staged != null) {
+                    commit(staged);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -127,22 +172,16 @@ public class KafkaSignalConsumer {
         }
     }
 
-    /** Ingests the batch (retrying while the store is unavailable), dead-letters refusals, acknowledges all. */
-    private void process(List<Delivery> batch) throws InterruptedException {
-        List<StreamIngest.StreamRecord> records = new ArrayList<>(batch.size());
-        for (Delivery d : batch) {
-            ConsumerRecord<byte[], byte[]> r = d.record();
-            records.add(new StreamIngest.StreamRecord(r.key(), r.value(), r.topic() + "/" + r.partition() + "@" + r.offset(),
-                    Instant.ofEpochMilli(r.timestamp())));
-        }
+    private void commit(Staged staged) throws InterruptedException {
+        List<Delivery> batch = staged.batch();
         List<StreamIngest.Outcome> outcomes = null;
         Duration backoff = FIRST_BACKOFF;
         while (outcomes == null) {
             try {
-                outcomes = ingest.ingest("kafka", "kafka:" + settings.topic(), records);
+                outcomes = ingest.commit(staged.admission());
                 status.writing(true);
             } catch (RuntimeException e) {
-                // The store (or the policy engine) is unavailable: nothing was acknowledged, try again.
+                // The store is unavailable: nothing was acknowledged, try again.
                 status.writing(false);
                 if (e instanceof CoherenceException ce) {
                     LOG.warning(() -> "Kafka ingest of " + batch.size() + " records failed (" + ce.code()
@@ -150,11 +189,7 @@ public class KafkaSignalConsumer {
                 } else {
                     LOG.log(Level.WARNING, "Kafka ingest of " + batch.size() + " records failed; retrying, nothing acknowledged", e);
                 }
-                if (!running) {
-                    return;
-                }
-                TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
-                backoff = min(backoff.multipliedBy(2), settings.retryBackoffMax());
+                backoff = pause(backoff);
             }
         }
         for (int i = 0; i < batch.size(); i++) {
@@ -166,6 +201,15 @@ public class KafkaSignalConsumer {
             d.message().ack();
             release(d.bytes());
         }
+    }
+
+    /** Sleeps for the backoff (unless stopping) and answers the next one. */
+    private Duration pause(Duration backoff) throws InterruptedException {
+        if (!running) {
+            throw new InterruptedException("stopping");
+        }
+        TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
+        return min(backoff.multipliedBy(2), settings.retryBackoffMax());
     }
 
     /** A refused record is acknowledged only once the dead-letter topic has it: until then, retry. */
@@ -180,11 +224,7 @@ public class KafkaSignalConsumer {
                 return;
             } catch (ExecutionException | RuntimeException e) {
                 LOG.warning(() -> "the dead-letter topic did not take " + where + " (" + e + "); retrying");
-                if (!running) {
-                    throw new InterruptedException("stopping");
-                }
-                TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
-                backoff = min(backoff.multipliedBy(2), settings.retryBackoffMax());
+                backoff = pause(backoff);
             }
         }
     }
@@ -206,11 +246,14 @@ public class KafkaSignalConsumer {
     @PreDestroy
     void stop() {
         running = false;
-        Thread t;
+        List<Thread> loops = new ArrayList<>();
         synchronized (this) {
-            t = pump;
+            if (pump != null) {
+                loops.add(pump);
+                loops.add(committer);
+            }
         }
-        if (t != null) {
+        for (Thread t : loops) {
             t.interrupt();
             try {
                 t.join(5_000);

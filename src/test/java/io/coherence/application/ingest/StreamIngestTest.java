@@ -38,6 +38,9 @@ class StreamIngestTest {
     private static final IngestSettings SETTINGS =
             new IngestSettings(3, 256, Duration.parse("PT5M"), Duration.parse("P365D"), TAGS);
 
+    /** Transactions of at most 4 signals. */
+    private static final WriterSettings WRITER = new WriterSettings(4, Duration.ZERO, 1, Duration.ofSeconds(10), 100);
+
     private static ValidatorFactory validators;
 
     private FakeSignalRepository repository;
@@ -58,7 +61,7 @@ class StreamIngestTest {
     @BeforeEach
     void wire() {
         repository = new FakeSignalRepository();
-        writer = new GroupCommitWriter(repository, new WriterSettings(100, Duration.ZERO, 1, Duration.ofSeconds(10), 100));
+        writer = new GroupCommitWriter(repository, WRITER);
         IngestMetrics metrics = new IngestMetrics((MetricRegistry) null) {
             @Override
             void committed(String channel, List<WriteOutcome> outcomes, long nanos) {
@@ -75,7 +78,7 @@ class StreamIngestTest {
         IngestService service = new IngestService(new SignalValidation(validators.getValidator()),
                 new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), limiter, writer, SETTINGS, metrics,
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        stream = new StreamIngest(service, SETTINGS);
+        stream = new StreamIngest(service, SETTINGS, WRITER);
     }
 
     @AfterEach
@@ -121,6 +124,20 @@ class StreamIngestTest {
         assertThat(invalid.reason()).endsWith(": [1]value OUT_OF_RANGE");
         assertThat(repository.committed()).as("one write for all admitted records").hasSize(1);
         assertThat(saved()).extracting(s -> s.tenant().value()).containsExactly("tenant-a", "tenant-b", "tenant-b");
+    }
+
+    @Test
+    void admittedRecordsAreWrittenInTransactionsOfTheCommittersSizeInTheirOrder() {
+        String three = "[" + signal("tenant-a", 0.1) + "," + signal("tenant-a", 0.2) + "," + signal("tenant-a", 0.3) + "]";
+        List<StreamIngest.Outcome> outcomes = stream.ingest("kafka", "kafka:test", List.of(
+                record("tenant-a", three, 1),
+                record("tenant-a", signal("tenant-a", 0.4), 2),
+                record("tenant-a", three.replace("0.", "0.5"), 3),
+                record("tenant-a", signal("tenant-a", 0.6), 4)));
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(StreamIngest.Committed.class));
+        assertThat(repository.committed()).extracting(List::size).containsExactly(4, 4);
+        assertThat(saved()).extracting(Signal::value).containsExactly(0.1, 0.2, 0.3, 0.4, 0.51, 0.52, 0.53, 0.6);
     }
 
     @Test
