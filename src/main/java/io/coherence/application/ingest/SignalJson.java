@@ -12,6 +12,10 @@ import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +79,18 @@ public final class SignalJson {
             return value;
         } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
             throw malformed();
+        }
+    }
+
+    /** Strict UTF-8 (no replacement characters); MALFORMED_JSON naming {@code what} otherwise. */
+    public static String utf8(byte[] bytes, String what) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new CoherenceException(ErrorCode.MALFORMED_JSON, what + " is not valid UTF-8");
         }
     }
 

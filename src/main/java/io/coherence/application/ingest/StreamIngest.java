@@ -7,10 +7,6 @@ import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,25 +142,14 @@ public class StreamIngest {
             throw new CoherenceException(ErrorCode.PAYLOAD_TOO_LARGE, "the record's value is " + record.value().length
                     + " bytes; at most " + settings.maxBodyBytes() + " are accepted");
         }
-        String tenant = record.key() == null ? "" : utf8(record.key(), "key");
+        String tenant = record.key() == null ? "" : SignalJson.utf8(record.key(), "the record's key");
         if (tenant.isBlank()) {
             throw new CoherenceException(ErrorCode.FORBIDDEN, "the record has no key; the key must be the tenant id");
         }
-        SignalJson.Parsed parsed = SignalJson.parse(utf8(record.value(), "value"));
+        SignalJson.Parsed parsed = SignalJson.parse(SignalJson.utf8(record.value(), "the record's value"));
         Caller caller = new Caller(subject, Optional.of(tenant), Set.of(Action.WRITE.scope()));
         return ingest.admit(caller, parsed.items(), parsed.batch(),
                 new IngestService.Origin(channel, record.origin(), record.timestamp()));
-    }
-
-    private static String utf8(byte[] bytes, String what) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new CoherenceException(ErrorCode.MALFORMED_JSON, "the record's " + what + " is not UTF-8");
-        }
     }
 
     /** The message and each violation, short enough for a header. */

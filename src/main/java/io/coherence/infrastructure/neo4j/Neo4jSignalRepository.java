@@ -96,8 +96,8 @@ public class Neo4jSignalRepository implements SignalRepository {
     /**
      * Behind a circuit breaker: once most recent writes failed (Neo4j down), writes fail at once for
      * a few seconds instead of each waiting out the driver's retries; HTTP callers get 503
-     * STORE_UNAVAILABLE sooner and the Kafka consumer backs off. Its state is in the metrics
-     * ({@code ft_circuitbreaker_state_total}).
+     * STORE_UNAVAILABLE sooner and the Kafka consumer backs off. It shows in the metrics as
+     * {@code ft_circuitbreaker_opened_total} and {@code ft_circuitbreaker_calls_total}.
      */
     @Override
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)

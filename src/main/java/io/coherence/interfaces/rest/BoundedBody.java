@@ -2,12 +2,9 @@ package io.coherence.interfaces.rest;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
+import io.coherence.application.ingest.SignalJson;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /** Reads a request body as UTF-8, refusing it (413) as soon as it exceeds the limit. */
 final class BoundedBody {
@@ -28,14 +25,7 @@ final class BoundedBody {
         if (bytes.length > limit) {
             throw tooLarge(limit);
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new CoherenceException(ErrorCode.MALFORMED_JSON, "the body is not valid UTF-8");
-        }
+        return SignalJson.utf8(bytes, "the body");
     }
 
     private static long parseLength(String header) {

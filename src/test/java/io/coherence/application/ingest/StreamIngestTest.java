@@ -167,7 +167,7 @@ class StreamIngestTest {
         assertThat(outcomes).extracting(o -> refused(o).code()).containsExactly(ErrorCode.MALFORMED_JSON,
                 ErrorCode.MALFORMED_JSON, ErrorCode.MALFORMED_JSON, ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.EMPTY_BATCH,
                 ErrorCode.MALFORMED_JSON);
-        assertThat(refused(outcomes.get(2)).reason()).contains("key is not UTF-8");
+        assertThat(refused(outcomes.get(2)).reason()).contains("key is not valid UTF-8");
         assertThat(repository.calls()).isEmpty();
     }
 

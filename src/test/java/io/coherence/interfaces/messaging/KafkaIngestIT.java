@@ -95,7 +95,9 @@ class KafkaIngestIT {
                 .matches("(?s).*\"kafka-consumer\".*\"broker\":\"UP\".*"));
         String metrics = api.get("/metrics").body();
         assertThat(metrics).contains("ingest_kafka_consumer_lag{", "partition=\"" + batch.partition() + "\"")
-                .containsPattern("ingest_events_processed_total\\{channel=\"kafka\"[^}]*outcome=\"accepted\"");
+                .containsPattern("ingest_events_processed_total\\{channel=\"kafka\"[^}]*outcome=\"accepted\"")
+                // The Neo4j writes' circuit breaker.
+                .containsPattern("ft_circuitbreaker_calls_total\\{[^}]*method=\"[\\w.]*Neo4jSignalRepository.saveAll\"");
     }
 
     @Test
