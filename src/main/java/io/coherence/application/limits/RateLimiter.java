@@ -2,6 +2,8 @@ package io.coherence.application.limits;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Decides whether a request or a batch of signals may go on. Requests take a token from the
@@ -18,30 +20,46 @@ public class RateLimiter {
 
     private final RateBuckets buckets;
     private final RateLimitSource settings;
+    private final MetricRegistry metrics;
 
     /** For the CDI client proxy only. */
     protected RateLimiter() {
-        this(null, null);
+        this(null, null, null);
     }
 
-    @Inject
+    /** Without metrics (tests). */
     public RateLimiter(RateBuckets buckets, RateLimitSource settings) {
+        this(buckets, settings, null);
+    }
+
+    /** Counts refusals in {@code rate_limit_rejections_total{limit}} (global, tenant, tenant-signals). */
+    @Inject
+    public RateLimiter(RateBuckets buckets, RateLimitSource settings, MetricRegistry metrics) {
         this.buckets = buckets;
         this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    private Admission counted(String limit, Admission admission) {
+        if (!admission.admitted() && metrics != null) {
+            metrics.counter("rate_limit_rejections", new Tag("limit", limit)).inc();
+        }
+        return admission;
     }
 
     /** One request from anyone, before the caller is known. */
     public Admission request() {
         RateLimit global = settings.current().global();
         return global.off() ? Admission.ADMITTED
-                : buckets.take(GLOBAL + ":" + global.signature(), global, 1).by("global requests per second");
+                : counted(GLOBAL, buckets.take(GLOBAL + ":" + global.signature(), global, 1).by("global requests per second"));
     }
 
     /** One request from a tenant's caller. */
     public Admission tenantRequest(String tenant) {
         RateLimit limit = settings.current().tenantRequests();
         return limit.off() ? Admission.ADMITTED
-                : buckets.take(TENANT + ":" + limit.signature() + ":" + tenant, limit, 1).by("requests per second of tenant");
+                : counted(TENANT, buckets.take(TENANT + ":" + limit.signature() + ":" + tenant, limit, 1)
+                        .by("requests per second of tenant"));
     }
 
     /**
@@ -54,8 +72,8 @@ public class RateLimiter {
         if (limit.off()) {
             return;
         }
-        Admission admission = buckets.take(SIGNALS + ":" + limit.signature() + ":" + tenant, limit, count)
-                .by("signals per second of tenant");
+        Admission admission = counted(SIGNALS, buckets.take(SIGNALS + ":" + limit.signature() + ":" + tenant, limit, count)
+                .by("signals per second of tenant"));
         if (!admission.admitted()) {
             throw new RateLimitedException(admission);
         }

@@ -13,6 +13,7 @@ import io.coherence.domain.tenant.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -41,17 +42,26 @@ public class ScoreMaterializer {
     private final MaterializerLock lock;
     private final Clock clock;
     private final EventBus bus;
+    private final MaterializerMetrics metrics;
     private final AtomicReference<Instant> lastRun = new AtomicReference<>(Instant.EPOCH);
 
     /** For the CDI client proxy only. */
     protected ScoreMaterializer() {
-        this(null, null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Without metrics (tests). */
+    public ScoreMaterializer(SignalRepository signals, ScoreRepository scores, ScoreProjection projection,
+                             ScoreCache cache, ScoringSettings settings, MaterializerLock lock, Clock clock,
+                             EventBus bus) {
+        this(signals, scores, projection, cache, settings, lock, clock, bus, MaterializerMetrics.NONE);
     }
 
     @Inject
     public ScoreMaterializer(SignalRepository signals, ScoreRepository scores, ScoreProjection projection,
                              ScoreCache cache, ScoringSettings settings, MaterializerLock lock, Clock clock,
-                             EventBus bus) {
+                             EventBus bus, MaterializerMetrics metrics) {
+        this.metrics = metrics;
         this.signals = signals;
         this.scores = scores;
         this.projection = projection;
@@ -78,8 +88,10 @@ public class ScoreMaterializer {
     /** One materializer run; returns how many tenants got a new score. */
     public int run() {
         Instant now = clock.instant();
+        long started = System.nanoTime();
         Set<TenantId> done = new HashSet<>();
-        for (PendingTenant pending : projection.pending(settings.tenantsPerRun())) {
+        List<PendingTenant> pendingTenants = projection.pending(settings.tenantsPerRun());
+        for (PendingTenant pending : pendingTenants) {
             if (refresh(pending.tenant(), pending.version(), now)) {
                 done.add(pending.tenant());
             }
@@ -90,6 +102,8 @@ public class ScoreMaterializer {
                 done.add(tenant);
             }
         }
+        metrics.ran(pendingTenants.stream().map(PendingTenant::tenant).toList(), done, now,
+                Duration.ofNanos(System.nanoTime() - started));
         return done.size();
     }
 

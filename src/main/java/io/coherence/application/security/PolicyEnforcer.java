@@ -10,6 +10,8 @@ import io.coherence.domain.policy.PolicyInput;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 import java.util.logging.Logger;
 
 /** The policy enforcement point: every entry point asks here, and only here, before acting. */
@@ -20,16 +22,24 @@ public class PolicyEnforcer {
 
     private final PolicyDecisionPoint decisionPoint;
     private final PolicySettings settings;
+    private final MetricRegistry metrics;
 
     /** For the CDI client proxy only. */
     protected PolicyEnforcer() {
-        this(null, null);
+        this(null, null, null);
     }
 
-    @Inject
+    /** Without metrics (tests). */
     public PolicyEnforcer(PolicyDecisionPoint decisionPoint, PolicySettings settings) {
+        this(decisionPoint, settings, null);
+    }
+
+    /** Counts denials in {@code policy_denials_total{action,rule}}. */
+    @Inject
+    public PolicyEnforcer(PolicyDecisionPoint decisionPoint, PolicySettings settings, MetricRegistry metrics) {
         this.decisionPoint = decisionPoint;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     public Caller authenticated(Optional<Caller> caller) {
@@ -41,6 +51,9 @@ public class PolicyEnforcer {
         Decision decision = decisionPoint.decide(new PolicyInput(caller, action, tenantId, settings.tags(),
                 settings.region()));
         if (!decision.allowed()) {
+            if (metrics != null) {
+                metrics.counter("policy_denials", new Tag("action", action.policyName()), new Tag("rule", decision.rule())).inc();
+            }
             LOG.info(() -> "policy denied action=" + action + " subject=" + caller.subject()
                     + " tenant_id=" + tenantId + " rule=" + decision.rule());
             throw new CoherenceException(ErrorCode.FORBIDDEN,

@@ -7,6 +7,7 @@ import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.domain.tenant.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.SessionConfig;
@@ -83,6 +85,10 @@ public class Neo4jSignalRepository implements SignalRepository {
 
     private final Driver driver;
 
+    /** Transaction size and duration ({@code ingest_transaction_signals}, {@code ingest_transaction_duration_seconds}). */
+    @Inject
+    MetricRegistry metrics;
+
     /** For the CDI client proxy only. */
     protected Neo4jSignalRepository() {
         this(null);
@@ -116,6 +122,7 @@ public class Neo4jSignalRepository implements SignalRepository {
         rows.sort(Comparator.comparing(r -> (String) r.get("tenantId")));
         List<String> tenants = rows.stream().map(r -> (String) r.get("tenantId")).distinct().toList();
         Written written;
+        long started = System.nanoTime();
         try (var session = driver.session(SessionConfig.defaultConfig())) {
             written = session.executeWrite(tx -> {
                 tx.run(LOCK_TENANTS, Map.of("tenants", tenants)).consume();
@@ -125,6 +132,10 @@ public class Neo4jSignalRepository implements SignalRepository {
                         .forEachRemaining(r -> versions.put(r.get("tenantId").asString(), r.get("version").asLong()));
                 return new Written(upserted, versions);
             });
+        }
+        if (metrics != null) {
+            metrics.histogram("ingest_transaction_signals").update(signals.size());
+            metrics.timer("ingest_transaction_duration").update(Duration.ofNanos(System.nanoTime() - started));
         }
         return outcomes(signals, written);
     }

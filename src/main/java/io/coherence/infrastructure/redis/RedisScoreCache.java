@@ -22,6 +22,8 @@ import javax.cache.expiry.CreatedExpiryPolicy;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 import org.redisson.jcache.configuration.RedissonConfiguration;
@@ -47,6 +49,9 @@ public class RedisScoreCache implements ScoreCache, StoreProbe {
     @ConfigProperty(name = "COHERENCE_CACHE_TTL")
     Duration ttl;
 
+    @Inject
+    MetricRegistry metrics;
+
     private volatile Cache<String, String> cache;
     private CacheManager manager;
 
@@ -55,7 +60,20 @@ public class RedisScoreCache implements ScoreCache, StoreProbe {
     @Fallback(fallbackMethod = "miss")
     public Optional<CoherenceScore> get(TenantId tenant) {
         Cache<String, String> c = cache();
-        return c == null ? Optional.empty() : Optional.ofNullable(c.get(tenant.value())).map(v -> decode(tenant, v));
+        if (c == null) {
+            return Optional.empty();
+        }
+        Optional<CoherenceScore> found = Optional.ofNullable(c.get(tenant.value())).map(v -> decode(tenant, v));
+        counted(found.isPresent() ? "hit" : "miss");
+        return found;
+    }
+
+    /** {@code score_cache_requests_total{result}}: hit, miss, or unavailable (Redis failed or the breaker is open). */
+    private void counted(String result) {
+        if (metrics == null) {
+            return;
+        }
+        metrics.counter("score_cache_requests", new Tag("result", result)).inc();
     }
 
     @Override
@@ -94,6 +112,7 @@ public class RedisScoreCache implements ScoreCache, StoreProbe {
     }
 
     Optional<CoherenceScore> miss(TenantId tenant) {
+        counted("unavailable");
         return Optional.empty();
     }
 

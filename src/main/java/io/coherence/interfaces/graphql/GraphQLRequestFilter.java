@@ -120,6 +120,7 @@ public class GraphQLRequestFilter extends HttpFilter {
             return;
         }
         String operationName = json.get("operationName") instanceof JsonString n ? n.getString() : null;
+        request.setAttribute(GraphQLMetricsFilter.OPERATION_TYPE, GraphQLMetricsFilter.operationType(run.document(), operationName));
         Optional<GraphQLLimits.Refusal> refusal = refusal(run.document(), operationName);
         if (refusal.isPresent()) {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
@@ -168,12 +169,14 @@ public class GraphQLRequestFilter extends HttpFilter {
             return;
         }
         String operationName = request.getParameter("operationName");
+        String operationType = GraphQLMetricsFilter.operationType(run.document(), operationName);
+        request.setAttribute(GraphQLMetricsFilter.OPERATION_TYPE, operationType);
         Optional<GraphQLLimits.Refusal> refusal = refusal(run.document(), operationName);
         if (refusal.isPresent()) {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
             return;
         }
-        if (mutation(run.document(), operationName)) {
+        if ("mutation".equals(operationType)) {
             // GraphQL over HTTP: GET must not change anything (a link or a prefetch would).
             response.setHeader("Allow", "POST");
             refuse(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "MUTATION_OVER_GET", "send mutations with POST");
@@ -181,16 +184,6 @@ public class GraphQLRequestFilter extends HttpFilter {
         }
         deprecation(response, run.entry());
         chain.doFilter(persistedQuery == null ? request : new ResolvedQuery(request, run.document()), response);
-    }
-
-    private static boolean mutation(String document, String operationName) {
-        try {
-            return Parser.parse(document).getDefinitionsOfType(OperationDefinition.class).stream()
-                    .filter(o -> operationName == null || operationName.equals(o.getName()))
-                    .anyMatch(o -> o.getOperation() == OperationDefinition.Operation.MUTATION);
-        } catch (InvalidSyntaxException e) {
-            return false;
-        }
     }
 
     /** RFC 9745 Deprecation and RFC 8594 Sunset on answers from a retiring persisted query. */

@@ -1,0 +1,96 @@
+package io.coherence.interfaces;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coherence.testsupport.CoherenceClient;
+import io.coherence.testsupport.Deployments;
+import io.coherence.testsupport.Eventually;
+import io.coherence.testsupport.LoweredTenantRate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The metrics at /metrics (Prometheus text) after real traffic: the seed's names, labels and
+ * histogram buckets, so its alert and dashboard expressions work unchanged, and the counters of
+ * refusals, denials, cache use, transactions and the materializer. No tenant id in any label.
+ */
+@ExtendWith(ArquillianExtension.class)
+class MetricsIT {
+
+    private final CoherenceClient api = CoherenceClient.forTestServer();
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.coherenceWar();
+    }
+
+    /** The value of the first series of this name carrying all these labels (any order); -1 if none. */
+    private static double value(String metrics, String name, String... labels) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + "{") && Stream.of(labels).allMatch(l -> line.contains(l.replace("'", "\"") + ","))) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
+    }
+
+    private static void assertSeries(String metrics, String name, String... labels) {
+        assertThat(value(metrics, name, labels)).as(name + " " + List.of(labels)).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void trafficShowsUpUnderTheSeedsNamesAndTheOperationalCounters() {
+        String tenant = "it-metrics-" + UUID.randomUUID();
+        String token = api.token(tenant, CoherenceClient.READ_WRITE);
+        String before = api.get("/metrics").body();
+        double queriesBefore = Math.max(0, value(before, "graphql_request_duration_seconds_count", "op='query'"));
+
+        String signal = "{\"tenantId\":\"" + tenant + "\",\"type\":\"t\",\"value\":0.5,\"source\":\"s\",\"signalId\":\"m-1\","
+                + "\"ts\":\"2026-11-22T00:00:00Z\"}";
+        assertThat(api.ingest(signal, token).statusCode()).isEqualTo(202);
+        assertThat(api.ingest(signal, token).statusCode()).isEqualTo(202);
+        api.graphql("k6-read.graphql", Map.of("t", tenant), token);
+        api.graphql("k6-write.graphql", Map.of("input", Map.of("tenantId", tenant, "type", "t", "value", 0.7, "source", "s")),
+                token);
+        // A denial (another tenant) and a request with no operation.
+        api.graphql("k6-read.graphql", Map.of("t", "someone-else"), token);
+        api.postGraphqlBody("{}", token);
+        try (LoweredTenantRate low = LoweredTenantRate.to(api, 2)) {
+            Eventually.await("a tenant over its rate is refused", Duration.ofSeconds(30),
+                    () -> api.graphqlRaw("k6-read.graphql", Map.of("t", tenant), token).statusCode() == 429);
+        }
+        Eventually.await("the materializer ran", Duration.ofSeconds(30),
+                () -> api.get("/metrics").body().contains("materializer_run_duration_seconds_count"));
+
+        String metrics = api.get("/metrics").body();
+        // The seed's histogram, with its buckets (its alert: ..._bucket{op="query"}), and the status counter.
+        for (String le : List.of("0.05", "0.1", "0.2", "0.35", "0.7", "1.0", "1.5", "3.0", "+Inf")) {
+            assertSeries(metrics, "graphql_request_duration_seconds_bucket", "op='query'", "le='" + le + "'");
+        }
+        assertThat(value(metrics, "graphql_request_duration_seconds_count", "op='query'")).isGreaterThanOrEqualTo(queriesBefore + 2);
+        assertSeries(metrics, "graphql_request_duration_seconds_count", "op='mutation'");
+        assertSeries(metrics, "graphql_request_duration_seconds_count", "op='unknown'");
+        assertSeries(metrics, "graphql_requests_total", "status='200'");
+        assertSeries(metrics, "graphql_requests_total", "status='429'");
+        assertSeries(metrics, "rate_limit_rejections_total", "limit='tenant'");
+        assertSeries(metrics, "policy_denials_total", "action='read'", "rule='cross_tenant'");
+        assertSeries(metrics, "score_cache_requests_total");
+        assertSeries(metrics, "ingest_request_signals_count", "channel='http'");
+        assertSeries(metrics, "ingest_transaction_signals_count");
+        assertSeries(metrics, "ingest_transaction_duration_seconds_count");
+        assertSeries(metrics, "materializer_run_duration_seconds_count");
+        assertSeries(metrics, "materializer_lag_seconds");
+        assertThat(value(metrics, "ingest_dedupe_rate")).as("the second ingest was a duplicate").isGreaterThan(0.0)
+                .isLessThanOrEqualTo(1.0);
+        assertThat(value(metrics, "ingest_events_processed_total", "channel='http'", "outcome='duplicate'")).isGreaterThanOrEqualTo(1);
+        assertThat(metrics).doesNotContain(tenant).doesNotContain("someone-else");
+    }
+}
