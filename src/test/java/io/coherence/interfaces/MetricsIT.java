@@ -6,9 +6,14 @@ import io.coherence.testsupport.CoherenceClient;
 import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.LoweredTenantRate;
+import io.coherence.testsupport.KafkaTestClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -92,5 +97,33 @@ class MetricsIT {
                 .isLessThanOrEqualTo(1.0);
         assertThat(value(metrics, "ingest_events_processed_total", "channel='http'", "outcome='duplicate'")).isGreaterThanOrEqualTo(1);
         assertThat(metrics).doesNotContain(tenant).doesNotContain("someone-else");
+    }
+
+    @Test
+    void everyMetricTheAlertsAndTheDashboardUseIsExported() throws Exception {
+        // Traffic that makes every series exist: a Kafka record, a dead letter, a read.
+        String tenant = "it-metrics-" + UUID.randomUUID();
+        try (KafkaTestClient kafka = KafkaTestClient.forTestBroker()) {
+            kafka.produce(tenant, "{\"tenantId\":\"" + tenant + "\",\"type\":\"t\",\"value\":0.5,\"source\":\"s\"}");
+            kafka.awaitCommittedPast(kafka.produce(tenant, "not json"), Duration.ofSeconds(60));
+        }
+        api.graphql("k6-read.graphql", Map.of("t", tenant), api.token(tenant, CoherenceClient.READ_WRITE));
+        Path observability = Path.of(System.getProperty("basedir", ".")).resolve("charts/observability");
+        Set<String> used = new TreeSet<>();
+        used.addAll(MetricNames.inPrometheusRules(Files.readString(observability.resolve("prometheus-rules.yaml"))));
+        used.addAll(MetricNames.inGrafanaDashboard(Files.readString(observability.resolve("grafana-dashboard.json"))));
+        assertThat(used).contains("graphql_request_duration_seconds_bucket", "graphql_requests_total",
+                "subscription_fanout_latency_ms_bucket", "materializer_lag_seconds", "score_cache_requests_total");
+
+        Eventually.await("the Kafka lag was measured", Duration.ofSeconds(30),
+                () -> api.get("/metrics").body().contains("ingest_kafka_consumer_lag{"));
+        String metrics = api.get("/metrics").body();
+        Set<String> exported = new TreeSet<>();
+        for (String line : metrics.split("\n")) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                exported.add(line.split("[{ ]", 2)[0]);
+            }
+        }
+        assertThat(exported).containsAll(used);
     }
 }

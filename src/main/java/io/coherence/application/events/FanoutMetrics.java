@@ -1,7 +1,8 @@
 package io.coherence.application.events;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -29,10 +30,12 @@ public class FanoutMetrics implements FanoutCounts {
         this.registry = registry;
     }
 
-    @PostConstruct
-    void register() {
+    /** At startup, so the series exist (at zero) before the first subscriber, as alerts and dashboards expect. */
+    void register(@Observes Startup startup) {
         registry.gauge("subscription_connections", connections, AtomicLong::get);
         registry.gauge("subscription_active", subscriptions, AtomicLong::get);
+        registry.histogram("subscription_fanout_latency_ms");
+        registry.counter("subscription_events_sent");
     }
 
     public void connectionOpened() {
