@@ -3,10 +3,10 @@ package io.coherence.interfaces.graphql;
 import graphql.language.OperationDefinition;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
+import io.coherence.interfaces.OncePerRequestFilter;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -24,25 +24,18 @@ import org.eclipse.microprofile.metrics.Tag;
  * {@code graphql_requests_total{status}} (the HTTP status). No tenant or operation name labels:
  * they would grow without bound.
  */
-public class GraphQLMetricsFilter extends HttpFilter {
+public class GraphQLMetricsFilter extends OncePerRequestFilter {
 
     private static final long serialVersionUID = 1L;
     /** The request attribute GraphQLRequestFilter sets to the type of the operation it lets run. */
     static final String OPERATION_TYPE = GraphQLMetricsFilter.class.getName() + ".op";
-    private static final String TIMED = GraphQLMetricsFilter.class.getName() + ".timed";
 
     @Inject
     transient MetricRegistry registry;
 
     @Override
-    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilterOnce(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        // Liberty runs a filter twice when two of its URL patterns match one request; time it once.
-        if (request.getAttribute(TIMED) != null) {
-            chain.doFilter(request, response);
-            return;
-        }
-        request.setAttribute(TIMED, Boolean.TRUE);
         long started = System.nanoTime();
         int status = 500;
         try {

@@ -4,10 +4,10 @@ import io.coherence.application.limits.Admission;
 import io.coherence.application.limits.RateLimiter;
 import io.coherence.application.security.CallerContext;
 import io.coherence.interfaces.ApiRefusals;
+import io.coherence.interfaces.OncePerRequestFilter;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -18,24 +18,17 @@ import java.io.IOException;
  * limit: 429 {@code RATE_LIMITED} with {@code Retry-After} (a GraphQL error document on /graphql),
  * and nothing is read or written.
  */
-public class RateLimitFilter extends HttpFilter {
+public class RateLimitFilter extends OncePerRequestFilter {
 
     private static final long serialVersionUID = 1L;
-    private static final String COUNTED = RateLimitFilter.class.getName() + ".counted";
 
     @Inject
     transient RateLimiter limiter;
 
     @Override
-    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilterOnce(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        // Liberty runs this filter twice for one /graphql request when two of its URL patterns
-        // match (/graphql and /graphql/*); a request is counted once.
-        if (request.getAttribute(COUNTED) != null) {
-            chain.doFilter(request, response);
-            return;
-        }
-        request.setAttribute(COUNTED, Boolean.TRUE);
+        // Once per request (see OncePerRequestFilter): a /graphql request takes one token, not two.
         Admission admission = limiter.request();
         if (admission.admitted()) {
             var caller = CallerContext.callerOf(request);
