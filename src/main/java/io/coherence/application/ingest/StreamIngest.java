@@ -84,11 +84,6 @@ public class StreamIngest {
         private Admission(int records) {
             this.outcomes = new Outcome[records];
         }
-
-        /** How many records passed (and wait to be written). */
-        public int admitted() {
-            return admitted.size();
-        }
     }
 
     /**

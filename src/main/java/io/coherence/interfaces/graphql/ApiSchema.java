@@ -2,6 +2,7 @@ package io.coherence.interfaces.graphql;
 
 import graphql.GraphQLContext;
 import graphql.execution.CoercedVariables;
+import graphql.language.Document;
 import graphql.language.Field;
 import graphql.language.IntValue;
 import graphql.language.OperationDefinition;
@@ -54,6 +55,18 @@ public final class ApiSchema {
             loaded = schema;
         }
         return schema;
+    }
+
+    /**
+     * The operation a request runs: the one named {@code operationName}, or without a name the
+     * document's only operation; null when there is no such operation.
+     */
+    public static OperationDefinition selectedOperation(Document document, String operationName) {
+        List<OperationDefinition> operations = document.getDefinitionsOfType(OperationDefinition.class);
+        if (operationName == null) {
+            return operations.size() == 1 ? operations.get(0) : null;
+        }
+        return operations.stream().filter(o -> operationName.equals(o.getName())).findFirst().orElse(null);
     }
 
     /** Whether every root field of the operation is an introspection field ({@code __schema}, {@code __type}, …). */

@@ -1,8 +1,7 @@
 package io.coherence.interfaces.graphql;
 
+import graphql.language.Document;
 import graphql.language.OperationDefinition;
-import graphql.parser.InvalidSyntaxException;
-import graphql.parser.Parser;
 import io.coherence.interfaces.OncePerRequestFilter;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -11,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
@@ -49,17 +47,9 @@ public class GraphQLMetricsFilter extends OncePerRequestFilter {
         }
     }
 
-    /** query, mutation or subscription: the operation the request runs; unknown if none is resolved. */
-    static String operationType(String document, String operationName) {
-        try {
-            List<OperationDefinition> operations = Parser.parse(document).getDefinitionsOfType(OperationDefinition.class);
-            return operations.stream()
-                    .filter(o -> operationName == null ? operations.size() == 1 : operationName.equals(o.getName()))
-                    .findFirst()
-                    .map(o -> o.getOperation().name().toLowerCase(Locale.ROOT))
-                    .orElse("unknown");
-        } catch (InvalidSyntaxException e) {
-            return "unknown";
-        }
+    /** query, mutation or subscription: the operation the request runs; unknown if there is none. */
+    static String operationType(Document document, String operationName) {
+        OperationDefinition operation = ApiSchema.selectedOperation(document, operationName);
+        return operation == null ? "unknown" : operation.getOperation().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -32,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -120,8 +119,7 @@ public class GraphQLRequestFilter extends HttpFilter {
             return;
         }
         String operationName = json.get("operationName") instanceof JsonString n ? n.getString() : null;
-        request.setAttribute(GraphQLMetricsFilter.OPERATION_TYPE, GraphQLMetricsFilter.operationType(run.document(), operationName));
-        Optional<GraphQLLimits.Refusal> refusal = refusal(run.document(), operationName);
+        Optional<GraphQLLimits.Refusal> refusal = refusal(request, run.document(), operationName);
         if (refusal.isPresent()) {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
             return;
@@ -169,14 +167,12 @@ public class GraphQLRequestFilter extends HttpFilter {
             return;
         }
         String operationName = request.getParameter("operationName");
-        String operationType = GraphQLMetricsFilter.operationType(run.document(), operationName);
-        request.setAttribute(GraphQLMetricsFilter.OPERATION_TYPE, operationType);
-        Optional<GraphQLLimits.Refusal> refusal = refusal(run.document(), operationName);
+        Optional<GraphQLLimits.Refusal> refusal = refusal(request, run.document(), operationName);
         if (refusal.isPresent()) {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
             return;
         }
-        if ("mutation".equals(operationType)) {
+        if ("mutation".equals(request.getAttribute(GraphQLMetricsFilter.OPERATION_TYPE))) {
             // GraphQL over HTTP: GET must not change anything (a link or a prefetch would).
             response.setHeader("Allow", "POST");
             refuse(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "MUTATION_OVER_GET", "send mutations with POST");
@@ -205,17 +201,24 @@ public class GraphQLRequestFilter extends HttpFilter {
         refuse(response, refused.httpStatus(), refused.code(), refused.message());
     }
 
-    /** A limit the document breaks; none when it cannot be parsed (/graphql then reports that). */
-    private Optional<GraphQLLimits.Refusal> refusal(String query, String operationName) {
+    /**
+     * A limit the document breaks; none when it cannot be parsed (/graphql then reports that). The
+     * size comes first, so an oversized document is never parsed; a parsed one also tells the
+     * metrics filter its operation type (one parse for both).
+     */
+    private Optional<GraphQLLimits.Refusal> refusal(HttpServletRequest request, String query, String operationName) {
         Optional<GraphQLLimits.Refusal> tooLarge = limits.checkSize(query);
         if (tooLarge.isPresent()) {
             return tooLarge;
         }
+        Document document;
         try {
-            return limits.check(Parser.parse(query), operationName);
+            document = Parser.parse(query);
         } catch (InvalidSyntaxException e) {
             return Optional.empty();
         }
+        request.setAttribute(GraphQLMetricsFilter.OPERATION_TYPE, GraphQLMetricsFilter.operationType(document, operationName));
+        return limits.check(document, operationName);
     }
 
     private static JsonObject requestObject(byte[] body) {
@@ -253,10 +256,7 @@ public class GraphQLRequestFilter extends HttpFilter {
         } catch (InvalidSyntaxException e) {
             return null;
         }
-        List<OperationDefinition> operations = document.getDefinitionsOfType(OperationDefinition.class);
-        OperationDefinition operation = operations.stream()
-                .filter(o -> operationName == null ? operations.size() == 1 : operationName.equals(o.getName()))
-                .findFirst().orElse(null);
+        OperationDefinition operation = ApiSchema.selectedOperation(document, operationName);
         if (operation == null || !ApiSchema.onlyIntrospection(operation)) {
             return null;
         }

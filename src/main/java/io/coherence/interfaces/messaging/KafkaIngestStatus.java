@@ -79,7 +79,7 @@ public class KafkaIngestStatus {
         if (!enabled()) {
             return;
         }
-        gauge("ingest_kafka_consumer_lag_sum", s -> s.lag.values().stream().mapToLong(Long::longValue).sum());
+        gauge("ingest_kafka_consumer_lag_sum", KafkaIngestStatus::totalLag);
         measurer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coherence-kafka-lag");
             t.setDaemon(true);
@@ -152,6 +152,10 @@ public class KafkaIngestStatus {
         return admin;
     }
 
+    private long totalLag() {
+        return lag.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     /** The state for the readiness check's data. */
     public Map<String, Object> report() {
         Map<String, Object> report = new LinkedHashMap<>();
@@ -165,14 +169,9 @@ public class KafkaIngestStatus {
         report.put("writes", writing ? "ok" : "retrying");
         report.put("broker", reachable ? "UP" : "DOWN");
         report.put("group", settings.groupId() + " " + groupState + " (" + members + " members)");
-        report.put("lag", lag.values().stream().mapToLong(Long::longValue).sum());
+        report.put("lag", totalLag());
         Optional.ofNullable(lastError).ifPresent(e -> report.put("lastError", e));
         return report;
-    }
-
-    /** Lag per partition, as last measured. */
-    public Map<Integer, Long> lag() {
-        return Map.copyOf(lag);
     }
 
     @PreDestroy

@@ -1,5 +1,6 @@
 package io.coherence.interfaces.messaging;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.HashMap;
@@ -9,7 +10,7 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Kafka ingest settings (read when Kafka is on). The consumer's own settings are the Reactive
+ * Kafka ingest settings (read once, when Kafka ingest first needs them). The consumer's own settings are the Reactive
  * Messaging channel's ({@code mp.messaging.incoming.coherence-signals.*}); the clients this
  * application opens itself (dead-letter producer, lag and replay) take the same connection and
  * security settings, so TLS or SASL is configured once.
@@ -31,36 +32,57 @@ public class KafkaSettings {
         return ConfigProvider.getConfig();
     }
 
+    // Read once: the consumer asks for some of these on every record.
+    private String topic;
+    private String deadLetterTopic;
+    private String groupId;
+    private int batchRecords;
+    private long bufferBytes;
+    private Duration retryBackoffMax;
+    private Duration lagInterval;
+
+    @PostConstruct
+    void read() {
+        Config config = config();
+        topic = config.getValue("KAFKA_TOPIC", String.class);
+        deadLetterTopic = config.getValue("KAFKA_DLQ_TOPIC", String.class);
+        groupId = config.getValue("KAFKA_GROUP_ID", String.class);
+        batchRecords = Math.max(1, config.getValue("COHERENCE_KAFKA_BATCH_RECORDS", Integer.class));
+        bufferBytes = Math.max(1, config.getValue("COHERENCE_KAFKA_BUFFER_BYTES", Long.class));
+        retryBackoffMax = config.getValue("COHERENCE_KAFKA_RETRY_BACKOFF_MAX", Duration.class);
+        lagInterval = config.getValue("COHERENCE_KAFKA_LAG_INTERVAL", Duration.class);
+    }
+
     public String topic() {
-        return config().getValue("KAFKA_TOPIC", String.class);
+        return topic;
     }
 
     public String deadLetterTopic() {
-        return config().getValue("KAFKA_DLQ_TOPIC", String.class);
+        return deadLetterTopic;
     }
 
     public String groupId() {
-        return config().getValue("KAFKA_GROUP_ID", String.class);
+        return groupId;
     }
 
     /** Records ingested together: admitted one by one, written in one call. */
     public int batchRecords() {
-        return Math.max(1, config().getValue("COHERENCE_KAFKA_BATCH_RECORDS", Integer.class));
+        return batchRecords;
     }
 
     /** Bytes of record values held in memory before the consumer stops taking more. */
     public long bufferBytes() {
-        return Math.max(1, config().getValue("COHERENCE_KAFKA_BUFFER_BYTES", Long.class));
+        return bufferBytes;
     }
 
     /** The longest pause between two attempts to write a batch while the store is unavailable. */
     public Duration retryBackoffMax() {
-        return config().getValue("COHERENCE_KAFKA_RETRY_BACKOFF_MAX", Duration.class);
+        return retryBackoffMax;
     }
 
     /** How often consumer lag is measured. */
     public Duration lagInterval() {
-        return config().getValue("COHERENCE_KAFKA_LAG_INTERVAL", Duration.class);
+        return lagInterval;
     }
 
     /** Connection settings (bootstrap servers, security) for clients other than the consumer. */

@@ -70,7 +70,7 @@ final class OperationPlanner {
             invalid.forEach(e -> errors.add(error(e.getMessage(), e.getLocations(), "GRAPHQL_VALIDATION_FAILED")));
             return new Planned.Rejection(errors);
         }
-        OperationDefinition operation = operation(document, operationName);
+        OperationDefinition operation = ApiSchema.selectedOperation(document, operationName);
         if (operation == null) {
             return reject(operationName == null
                     ? "the document holds several operations; name one in operationName"
@@ -98,14 +98,6 @@ final class OperationPlanner {
         } catch (GraphQLException e) {
             return reject(e instanceof GraphQLError g ? g.getMessage() : e.getMessage(), null, "BAD_USER_INPUT");
         }
-    }
-
-    private static OperationDefinition operation(Document document, String name) {
-        List<OperationDefinition> operations = document.getDefinitionsOfType(OperationDefinition.class);
-        if (name == null) {
-            return operations.size() == 1 ? operations.get(0) : null;
-        }
-        return operations.stream().filter(o -> name.equals(o.getName())).findFirst().orElse(null);
     }
 
     private static Planned reject(String message, SourceLocation location, String code) {
