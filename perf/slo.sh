@@ -26,6 +26,8 @@ usage: perf/slo.sh [options]
   --read-users N        (50)   --write-users N (20)   --ingest-users N (8)   --fanout-subscribers N (100)
   --batch N             signals per ingest request (100)
   --fanout-rate N       signals/s the fan-out publisher ingests (200)
+  --fanout-client C     gatling (Gatling WebSocket users, default) or jdk (JDK WebSocket subscribers
+                        inside the simulation, us resolution: a cross-check)
   --read-p95 MS (350)   --write-p95 MS (700)   --ingest-p95 MS (700)   --fanout-p95 MS (250)
   --max-error-pct P     error budget of every scenario, in percent (0.1)
   --smoke               every scenario for 5 s with fewer users (CI); budgets unchanged
@@ -41,7 +43,7 @@ devstack=target/devstack/devstack.json
 base_url="" token=${COHERENCE_TOKEN:-} tenant=tenant-123 scenarios=read,write,ingest,fanout duration=30
 read_users=50 write_users=20 ingest_users=8 fanout_subscribers=100 batch=100 fanout_rate=200
 read_p95=350 write_p95=700 ingest_p95=700 fanout_p95=250 max_error_pct=0.1 smoke=false lift=auto out=target/slo
-fanout_warmup=5 fanout_drain=5
+fanout_warmup=3 fanout_drain=5 fanout_client=gatling
 while [ $# -gt 0 ]; do
   case $1 in
     --base-url) base_url=$2; shift ;;
@@ -56,6 +58,7 @@ while [ $# -gt 0 ]; do
     --fanout-subscribers) fanout_subscribers=$2; shift ;;
     --batch) batch=$2; shift ;;
     --fanout-rate) fanout_rate=$2; shift ;;
+    --fanout-client) fanout_client=$2; shift ;;
     --read-p95) read_p95=$2; shift ;;
     --write-p95) write_p95=$2; shift ;;
     --ingest-p95) ingest_p95=$2; shift ;;
@@ -71,7 +74,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 if $smoke; then
-  # ~30 s of load in all: 5 s per HTTP scenario, 3 + 5 + 3 s for the fan-out.
+  # ~30 s of load in all: 5 s per HTTP scenario, 2 + 3 + 5 + 3 s for the fan-out.
   duration=5 read_users=10 write_users=5 ingest_users=2 fanout_subscribers=10 fanout_rate=100 fanout_warmup=3 fanout_drain=3
 fi
 
@@ -116,7 +119,7 @@ fi
 pom=perf/gatling/pom.xml
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-mvn -q -B -f "$pom" test-compile
+mvn -q -B -Dstyle.color=never -f "$pom" test-compile > "$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 2; }
 
 # Runs one simulation; its report goes to $out/gatling/<scenario>/<simulation>-<timestamp>/.
 run() {
@@ -124,7 +127,7 @@ run() {
   local results=$out/gatling/$name
   rm -rf "$results" && mkdir -p "$results"
   echo "== $name: $simulation $*"
-  COHERENCE_TOKEN=$token mvn -q -B -f "$pom" gatling:test -Dgatling.simulationClass="io.coherence.perf.$simulation" \
+  COHERENCE_TOKEN=$token mvn -q -B -Dstyle.color=never -f "$pom" gatling:test -Dgatling.simulationClass="io.coherence.perf.$simulation" \
     -Dgatling.resultsFolder="$results" -Dcoherence.baseUrl="$base_url" -Dcoherence.tenant="$tenant" \
     -Dcoherence.devstack="$root/$devstack" -Dslo.out="$out" -Dduration="$duration" "$@" > "$out/$name.log" 2>&1 \
     || { echo "$name: Gatling failed, see $out/$name.log" >&2; tail -20 "$out/$name.log" >&2; exit 2; }
@@ -148,7 +151,8 @@ for s in "${wanted[@]}"; do
       summarize ingest --report "$report" --request ingestBatch --p95 "$ingest_p95" --users "$ingest_users" --batch "$batch" ;;
     fanout)
       rm -f "$out/fanout-events.json"
-      run fanout FanoutSimulation -Dsubscribers="$fanout_subscribers" -Drate="$fanout_rate" -Dwarmup="$fanout_warmup" -Ddrain="$fanout_drain"
+      run fanout FanoutSimulation -Dsubscribers="$fanout_subscribers" -Drate="$fanout_rate" -Dwarmup="$fanout_warmup" -Ddrain="$fanout_drain" \
+        -Dsubscriber="$fanout_client"
       mv "$out/fanout-events.json" "$report/fanout-events.json"   # beside the report it belongs to
       summarize fanout --report "$report" --request publish --p95 "$fanout_p95" --users "$fanout_subscribers" \
         --events "$report/fanout-events.json" ;;
