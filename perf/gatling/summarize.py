@@ -93,6 +93,10 @@ def scenario(a):
         line += f", {s['signalsPerSecond']} signals/s"
     if a.events:
         line += f"; events {s['events']['received']}/{s['events']['expected']}"
+        within = s["events"].get("server", {}).get("withinMsPct", {})
+        key = f"{a.p95:g}"
+        if key in within:   # not gated: tells a server that wrote late from a client that read late
+            line += f"; server wrote {within[key]} % of frames within {key} ms of commit"
     print(line)
 
 

@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
@@ -43,6 +48,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The seed's fan-out test over graphql-transport-ws. -Dsubscribers (100) subscribe to
@@ -133,8 +140,12 @@ public class FanoutSimulation extends Simulation {
     }
 
     /** JDK subscribers: all connected, acknowledged and subscribed before Gatling starts the publisher. */
+    /** The server's commit -> socket-write histogram (cumulative buckets) when the run starts. */
+    Map<String, Double> serverBefore = Map.of();
+
     @Override
     public void before() {
+        serverBefore = serverHistogram();
         if (gatlingSubscribers) {
             return;
         }
@@ -171,6 +182,7 @@ public class FanoutSimulation extends Simulation {
             jdkSockets.forEach(w -> w.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
             jdkThreads.shutdown();
         }
+        String server = serverSide(serverBefore, serverHistogram());
         long[] latencies = events.latencies();
         long subscribed = events.subscribed.get();
         long published = events.published();
@@ -181,13 +193,13 @@ public class FanoutSimulation extends Simulation {
                         + "\"published\":%d,\"expected\":%d,\"received\":%d,\"missed\":%d,\"duplicates\":%d,"
                         + "\"serverReportedMissed\":%d,\"otherEvents\":%d,\"otherMessages\":%d,"
                         + "\"latencyMs\":{\"count\":%d,\"p50\":%.1f,\"p95\":%.1f,\"p99\":%.1f,\"max\":%.1f},"
-                        + "\"latencyResolution\":\"%s\"}",
+                        + "\"latencyResolution\":\"%s\",\"server\":%s}",
                 run, target.tenant, gatlingSubscribers ? "gatling" : "jdk", subscribers, subscribed, rate, perRequest,
                 duration.toSeconds(), events.accepted.get(), published, expected, received, expected - received,
                 events.duplicates.get(), events.serverMissed.get(), events.other.get(), events.otherMessages.get(),
                 latencies.length, pct(latencies, 50), pct(latencies, 95), pct(latencies, 99),
                 latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1000.0,
-                gatlingSubscribers ? "1 ms (Gatling stamps frame arrival in ms)" : "1 us");
+                gatlingSubscribers ? "1 ms (Gatling stamps frame arrival in ms)" : "1 us", server);
         try {
             Files.createDirectories(out);
             Files.writeString(out.resolve("fanout-events.json"), json + "\n");
@@ -195,6 +207,43 @@ public class FanoutSimulation extends Simulation {
             throw new UncheckedIOException(e);
         }
         System.out.println("fanout events: " + json);
+    }
+
+    /**
+     * subscription_fanout_latency_ms buckets from the server's /metrics (empty when it has none).
+     * Not gated: it tells a server that wrote late from a client that read late.
+     */
+    Map<String, Double> serverHistogram() {
+        Map<String, Double> buckets = new TreeMap<>();
+        try {
+            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(target.baseUrl + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("(?m)^subscription_fanout_latency_ms_bucket\\{.*le=\"([^\"]+)\".*\\} (\\S+)$").matcher(text);
+            while (m.find()) {
+                buckets.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.out.println("fanout: no server histogram: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return buckets;
+    }
+
+    /** The run's share of frames the server wrote within each bucket, as JSON ({} without /metrics). */
+    static String serverSide(Map<String, Double> before, Map<String, Double> after) {
+        double total = after.getOrDefault("+Inf", 0.0) - before.getOrDefault("+Inf", 0.0);
+        if (total <= 0) {
+            return "{}";
+        }
+        StringBuilder b = new StringBuilder("{\"metric\":\"subscription_fanout_latency_ms (commit -> socket write)\",\"frames\":")
+                .append((long) total).append(",\"withinMsPct\":{");
+        after.entrySet().stream().filter(e -> !e.getKey().equals("+Inf"))
+                .sorted(Comparator.comparingDouble(e -> Double.parseDouble(e.getKey())))
+                .forEach(e -> b.append(String.format(Locale.ROOT, "\"%s\":%.2f,", e.getKey().replaceAll("\\.0$", ""),
+                        100 * (e.getValue() - before.getOrDefault(e.getKey(), 0.0)) / total)));
+        b.setLength(b.length() - 1);
+        return b.append("}}").toString();
     }
 
     static double pct(long[] sorted, int p) {
