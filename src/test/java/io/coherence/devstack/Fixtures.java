@@ -28,7 +28,7 @@ final class Fixtures {
     }
 
     static void load(URI ingestUrl, TokenMinter minter) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Instant now = Instant.now();
         for (int t = 0; t < TENANTS.size(); t++) {
             String tenant = TENANTS.get(t);

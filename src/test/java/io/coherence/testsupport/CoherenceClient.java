@@ -26,7 +26,9 @@ public final class CoherenceClient {
 
     public static final List<String> READ_WRITE = List.of("coherence:read", "coherence:write");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1: the JDK client otherwise upgrades to h2c, and Liberty sent GOAWAY to concurrent upgrades under load. */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
     private final DevKeys keys;
     private final TokenMinter minter;
@@ -57,6 +59,11 @@ public final class CoherenceClient {
 
     public TokenMinter minter() {
         return minter;
+    }
+
+    /** An address on the test server. */
+    public URI uri(String path) {
+        return base.resolve(path);
     }
 
     /** The GraphQL subscription endpoint (graphql-transport-ws). */
@@ -182,7 +189,7 @@ public final class CoherenceClient {
         }
     }
 
-    private HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
