@@ -4,9 +4,9 @@ import io.coherence.domain.policy.Caller;
 import java.time.Instant;
 
 /**
- * Verifies a bearer token that did not come through HTTP (a WebSocket connection_init payload)
- * with the same rules MicroProfile JWT applies to HTTP requests: signature, algorithm, issuer,
- * audience, expiry and not-before, with the same clock skew.
+ * Verifies a bearer token, from an HTTP {@code Authorization} header or a WebSocket
+ * {@code connection_init} payload, with one set of rules: signature, algorithm, issuer,
+ * audience, expiry and not-before, with the configured clock skew.
  */
 public interface TokenVerifier {
 

@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Verifies tokens with the configuration the HTTP path's MicroProfile JWT reads: the PEM in
+ * Verifies every bearer token (HTTP and WebSocket) with MicroProfile JWT's standard keys: the PEM in
  * {@code mp.jwt.verify.publickey} (JWT_PUBLIC_KEY) or the PEM/JWKS at
  * {@code mp.jwt.verify.publickey.location}, the one algorithm {@code JWT_ALGORITHM} names (RS256 or ES256), issuer {@code JWT_ISSUER}, audience
  * {@code JWT_AUDIENCE}, clock skew {@code JWT_CLOCK_SKEW}; sub, iat and exp required.
