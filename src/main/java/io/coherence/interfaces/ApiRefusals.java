@@ -19,15 +19,18 @@ public final class ApiRefusals {
     public static void write(HttpServletRequest request, HttpServletResponse response, int status, String code,
                              String message) throws IOException {
         if (request.getRequestURI().startsWith("/graphql")) {
-            graphql(response, status, code, message);
+            graphql(request, response, status, code, message);
         } else {
+            OperationOutcome.refused(request, code);
             send(response, status, Json.createObjectBuilder().add("error", Json.createObjectBuilder().add("code", code)
                     .add("message", message).add("details", Json.createArrayBuilder())).build().toString());
         }
     }
 
     /** {@code {"errors":[{"message":…,"extensions":{"code":…}}]}}. */
-    public static void graphql(HttpServletResponse response, int status, String code, String message) throws IOException {
+    public static void graphql(HttpServletRequest request, HttpServletResponse response, int status, String code,
+                               String message) throws IOException {
+        OperationOutcome.refused(request, code);
         send(response, status, Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
                 .add("message", message).add("extensions", Json.createObjectBuilder().add("code", code))))
                 .build().toString());

@@ -19,8 +19,8 @@ final class LibertyProcess implements AutoCloseable {
     }
 
     /**
-     * Starts with {@code --clean}: the dev server runs the loose application (target/classes), and a
-     * workarea cache from before a code change can leave its JAX-RS resources unregistered (404s).
+     * Starts with {@code --clean}: a workarea cache from before a code change (the WAR in apps/ is
+     * rebuilt by each mvn -Pdev) can leave its JAX-RS resources unregistered (404s).
      */
     static LibertyProcess start(Path wlpHome, String serverName, Path consoleLog) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(wlpHome.resolve("bin/server").toString(), "run", serverName, "--clean")

@@ -49,8 +49,20 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** Sends one record to the signal topic and waits for the broker; a null timestamp means now. */
     public RecordMetadata produce(byte[] key, byte[] value, Long timestamp) {
+        return send(new ProducerRecord<>(EmbeddedKafka.TOPIC, null, timestamp, key, value));
+    }
+
+    /** Sends one record carrying a W3C {@code traceparent} header, as an instrumented producer would. */
+    public RecordMetadata produceTraced(String key, String value, String traceparent) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(EmbeddedKafka.TOPIC,
+                key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+        return send(record);
+    }
+
+    private RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
         try {
-            return producer.send(new ProducerRecord<>(EmbeddedKafka.TOPIC, null, timestamp, key, value)).get();
+            return producer.send(record).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -37,6 +37,19 @@ public final class LibertyOverrides {
         return file;
     }
 
+    /**
+     * Empties the server's copy of includes/application.xml: Arquillian declares the WAR it deploys
+     * itself, under the same name, so the production declaration must not be there as well.
+     */
+    public static void withoutDeclaredApplication(Path serverDir) {
+        try {
+            Files.writeString(serverDir.resolve("includes/application.xml"),
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- The tests deploy the WAR through Arquillian. -->\n<server/>\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Attribute-safe, keeping newlines (a PEM key) as character references. */
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;")

@@ -23,6 +23,8 @@ public class LibertyStackListener implements TestExecutionListener {
 
     public static final String HTTP_PORT = "coherence.it.httpPort";
     public static final String KEYS_DIR = "coherence.it.keysDir";
+    /** The test server's JVM arguments (arquillian.xml): tracing to the tests' OTLP receiver. */
+    public static final String JVM_ARGUMENTS = "coherence.it.javaVmArguments";
 
     /** An operator's registry with a retiring and a retired persisted query. */
     public static final String RETIRING_QUERIES = "/graphql/retiring-persisted-queries.json";
@@ -66,10 +68,35 @@ public class LibertyStackListener implements TestExecutionListener {
         settings.put("COHERENCE_KAFKA_LAG_INTERVAL", "PT1S");
         settings.put("COHERENCE_KAFKA_RETRY_BACKOFF_MAX", "PT1S");
         settings.putAll(SUBSCRIPTION_LIMITS);
+        // The test server's console goes into the build's output: warnings only (messages.log keeps all).
+        settings.put("COHERENCE_CONSOLE_LOG_LEVEL", "WARNING");
         settings.put("COHERENCE_PERSISTED_QUERIES_FILE", resourcePath(RETIRING_QUERIES));
         LibertyOverrides.write(serverDir, settings, "localConnector-1.0");
+        LibertyOverrides.withoutDeclaredApplication(serverDir);
+        System.setProperty(JVM_ARGUMENTS, jvmArguments());
         System.setProperty(HTTP_PORT, Integer.toString(httpPort));
         System.setProperty(KEYS_DIR, work.resolve("keys").toString());
+    }
+
+    /**
+     * OpenTelemetry on, at the runtime level (system properties, as an operator's OTEL_* environment
+     * would), every trace sampled and exported within 200 ms to the tests' receiver.
+     */
+    private static String jvmArguments() {
+        StringBuilder args = new StringBuilder();
+        Map<String, String> otel = new LinkedHashMap<>();
+        otel.put("otel.sdk.disabled", "false");
+        otel.put("otel.service.name", "coherence");
+        otel.put("otel.traces.exporter", "otlp");
+        otel.put("otel.propagators", "tracecontext,baggage");
+        otel.put("otel.exporter.otlp.protocol", "http/protobuf");
+        otel.put("otel.exporter.otlp.endpoint", OtlpTraceReceiver.shared().endpoint());
+        otel.put("otel.traces.sampler", "always_on");
+        otel.put("otel.bsp.schedule.delay", "200");
+        otel.put("otel.metrics.exporter", "none");
+        otel.put("otel.logs.exporter", "none");
+        otel.forEach((k, v) -> args.append("-D").append(k).append('=').append(v).append(' '));
+        return args.toString().trim();
     }
 
     private static String resourcePath(String name) {

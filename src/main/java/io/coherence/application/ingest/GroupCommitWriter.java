@@ -5,6 +5,13 @@ import io.coherence.application.ErrorCode;
 import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalRepository;
 import io.coherence.domain.signal.WriteOutcome;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,6 +32,8 @@ import java.util.logging.Logger;
  * durable; throughput comes from many callers sharing one commit. When a shared transaction
  * fails, each request in it is retried alone, so one request cannot fail its neighbours. After each
  * commit, and before answering, the writer tells the commit listener (which publishes events).
+ * Each transaction has a {@code group commit} span: a child of the first request's span, linked to
+ * the others', so every request's trace reaches the Neo4j write that made it durable.
  */
 public class GroupCommitWriter implements AutoCloseable {
 
@@ -33,6 +42,7 @@ public class GroupCommitWriter implements AutoCloseable {
     private final SignalRepository repository;
     private final WriterSettings settings;
     private final CommitListener listener;
+    private final Tracer tracer;
     private final BlockingQueue<PendingWrite> queue;
     private final ExecutorService writers;
     private volatile boolean running = true;
@@ -42,9 +52,15 @@ public class GroupCommitWriter implements AutoCloseable {
     }
 
     public GroupCommitWriter(SignalRepository repository, WriterSettings settings, CommitListener listener) {
+        this(repository, settings, listener, OpenTelemetry.noop().getTracer("coherence"));
+    }
+
+    public GroupCommitWriter(SignalRepository repository, WriterSettings settings, CommitListener listener,
+                             Tracer tracer) {
         this.repository = repository;
         this.settings = settings;
         this.listener = listener;
+        this.tracer = tracer;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         AtomicInteger n = new AtomicInteger();
         this.writers = Executors.newFixedThreadPool(settings.writers(), r -> {
@@ -62,7 +78,7 @@ public class GroupCommitWriter implements AutoCloseable {
         if (!running) {
             throw unavailable(null);
         }
-        PendingWrite pending = new PendingWrite(List.copyOf(signals), new CompletableFuture<>());
+        PendingWrite pending = new PendingWrite(List.copyOf(signals), new CompletableFuture<>(), Context.current());
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         try {
             if (!queue.offer(pending, settings.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
@@ -137,7 +153,11 @@ public class GroupCommitWriter implements AutoCloseable {
     private void flush(List<PendingWrite> group) {
         List<Signal> all = new ArrayList<>();
         group.forEach(p -> all.addAll(p.signals()));
-        try {
+        SpanBuilder builder = tracer.spanBuilder("group commit").setParent(group.get(0).context())
+                .setAttribute("coherence.requests", group.size()).setAttribute("coherence.signals", all.size());
+        group.subList(1, group.size()).forEach(p -> builder.addLink(Span.fromContext(p.context()).getSpanContext()));
+        Span span = builder.startSpan();
+        try (Scope ignored = span.makeCurrent()) {
             List<WriteOutcome> outcomes = repository.saveAll(all);
             notifyCommitted(all, outcomes);
             int offset = 0;
@@ -146,12 +166,16 @@ public class GroupCommitWriter implements AutoCloseable {
                 offset += p.signals().size();
             }
         } catch (RuntimeException e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
             if (group.size() == 1) {
                 LOG.log(Level.WARNING, "signal write failed", e);
                 group.get(0).result().completeExceptionally(e);
             } else {
                 group.forEach(p -> flush(List.of(p)));
             }
+        } finally {
+            span.end();
         }
     }
 
@@ -179,6 +203,7 @@ public class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private record PendingWrite(List<Signal> signals, CompletableFuture<List<WriteOutcome>> result) {
+    /** A request's signals, its answer, and its trace context (the group commit span's parent or link). */
+    private record PendingWrite(List<Signal> signals, CompletableFuture<List<WriteOutcome>> result, Context context) {
     }
 }

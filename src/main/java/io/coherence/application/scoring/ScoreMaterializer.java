@@ -10,6 +10,8 @@ import io.coherence.domain.score.ScoreProjection;
 import io.coherence.domain.score.ScoreRepository;
 import io.coherence.domain.signal.SignalRepository;
 import io.coherence.domain.tenant.TenantId;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -76,6 +78,7 @@ public class ScoreMaterializer {
      * Called by the timer every second: runs when the configured interval has passed since this
      * replica's last run and no other replica is materializing.
      */
+    @WithSpan(value = "materializer run", kind = SpanKind.INTERNAL)
     public void runIfDue() {
         Instant now = clock.instant();
         Instant last = lastRun.get();

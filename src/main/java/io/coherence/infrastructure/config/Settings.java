@@ -10,6 +10,7 @@ import io.coherence.application.scoring.ScoringSettings;
 import io.coherence.application.security.PolicySettings;
 import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.signal.SignalRepository;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -91,8 +92,8 @@ public class Settings {
     @Produces
     @Singleton
     public GroupCommitWriter groupCommitWriter(SignalRepository repository, WriterSettings settings, EventBus bus,
-                                               Clock clock) {
-        return new GroupCommitWriter(repository, settings, new CommittedSignalPublisher(bus, clock));
+                                               Clock clock, Tracer tracer) {
+        return new GroupCommitWriter(repository, settings, new CommittedSignalPublisher(bus, clock), tracer);
     }
 
     public void closeWriter(@Disposes GroupCommitWriter writer) {

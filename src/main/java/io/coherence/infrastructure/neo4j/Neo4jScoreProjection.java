@@ -4,6 +4,8 @@ import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.PendingTenant;
 import io.coherence.domain.score.ScoreProjection;
 import io.coherence.domain.tenant.TenantId;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -55,6 +57,7 @@ public class Neo4jScoreProjection implements ScoreProjection {
     }
 
     @Override
+    @WithSpan(value = "neo4j pending tenants", kind = SpanKind.CLIENT)
     public List<PendingTenant> pending(int limit) {
         try (var session = driver.session(SessionConfig.defaultConfig())) {
             return session.executeRead(tx -> tx.run(PENDING, Values.parameters("limit", limit))
@@ -63,6 +66,7 @@ public class Neo4jScoreProjection implements ScoreProjection {
     }
 
     @Override
+    @WithSpan(value = "neo4j record score", kind = SpanKind.CLIENT)
     public void record(CoherenceScore score, long version) {
         try (var session = driver.session(SessionConfig.defaultConfig())) {
             session.executeWriteWithoutResult(tx -> tx.run(RECORD, Values.parameters(

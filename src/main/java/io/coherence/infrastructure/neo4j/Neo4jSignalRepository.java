@@ -5,6 +5,8 @@ import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalRepository;
 import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.domain.tenant.TenantId;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -107,6 +109,7 @@ public class Neo4jSignalRepository implements SignalRepository {
      */
     @Override
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
+    @WithSpan(value = "neo4j save signals", kind = SpanKind.CLIENT)
     public List<WriteOutcome> saveAll(List<Signal> signals) {
         if (signals.isEmpty()) {
             return List.of();
@@ -171,6 +174,7 @@ public class Neo4jSignalRepository implements SignalRepository {
     }
 
     @Override
+    @WithSpan(value = "neo4j window totals", kind = SpanKind.CLIENT)
     public WindowTotals windowTotals(TenantId tenant, Instant from) {
         try (var session = driver.session(SessionConfig.defaultConfig())) {
             Record r = session.executeRead(tx -> tx.run(WINDOW_TOTALS,

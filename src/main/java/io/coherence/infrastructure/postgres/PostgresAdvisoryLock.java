@@ -1,6 +1,8 @@
 package io.coherence.infrastructure.postgres;
 
 import io.coherence.application.scoring.MaterializerLock;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -23,6 +25,7 @@ public class PostgresAdvisoryLock implements MaterializerLock {
     DataSource dataSource;
 
     @Override
+    @WithSpan(value = "postgres materializer lock", kind = SpanKind.CLIENT)
     public boolean runExclusively(Runnable task) {
         try (Connection c = dataSource.getConnection()) {
             if (!call(c, "SELECT pg_try_advisory_lock(?)")) {

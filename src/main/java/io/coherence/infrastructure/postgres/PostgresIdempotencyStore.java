@@ -3,6 +3,8 @@ package io.coherence.infrastructure.postgres;
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
 import io.coherence.application.ingest.IdempotencyStore;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -44,6 +46,7 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
     DataSource dataSource;
 
     @Override
+    @WithSpan(value = "postgres claim idempotency key", kind = SpanKind.CLIENT)
     public Claim claim(String scope, String key, String requestHash, Duration ttl, Duration runningTimeout) {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
@@ -81,6 +84,7 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
+    @WithSpan(value = "postgres complete idempotency key", kind = SpanKind.CLIENT)
     public void complete(String scope, String key, int status, String body) {
         update(COMPLETE, ps -> {
             ps.setInt(1, status);
@@ -91,6 +95,7 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
+    @WithSpan(value = "postgres release idempotency key", kind = SpanKind.CLIENT)
     public void release(String scope, String key) {
         update(RELEASE, ps -> {
             ps.setString(1, scope);

@@ -4,6 +4,8 @@ import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.ScoreRepository;
 import io.coherence.domain.score.ScoreStatus;
 import io.coherence.domain.tenant.TenantId;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -39,6 +41,7 @@ public class PostgresScoreRepository implements ScoreRepository {
     DataSource dataSource;
 
     @Override
+    @WithSpan(value = "postgres upsert score", kind = SpanKind.CLIENT)
     public void upsert(CoherenceScore score) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {
             ps.setString(1, score.tenant().value());
@@ -52,6 +55,7 @@ public class PostgresScoreRepository implements ScoreRepository {
     }
 
     @Override
+    @WithSpan(value = "postgres find score", kind = SpanKind.CLIENT)
     public Optional<CoherenceScore> find(TenantId tenant) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND)) {
             ps.setString(1, tenant.value());
@@ -68,6 +72,7 @@ public class PostgresScoreRepository implements ScoreRepository {
     }
 
     @Override
+    @WithSpan(value = "postgres stale scores", kind = SpanKind.CLIENT)
     public List<TenantId> scoredBefore(Instant cutoff, int limit) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SCORED_BEFORE)) {
             ps.setTimestamp(1, Timestamp.from(cutoff));

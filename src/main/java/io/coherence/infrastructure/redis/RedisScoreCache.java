@@ -5,6 +5,8 @@ import io.coherence.application.query.ScoreCache;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.ScoreStatus;
 import io.coherence.domain.tenant.TenantId;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -58,6 +60,7 @@ public class RedisScoreCache implements ScoreCache, StoreProbe {
     @Override
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000)
     @Fallback(fallbackMethod = "miss")
+    @WithSpan(value = "redis get score", kind = SpanKind.CLIENT)
     public Optional<CoherenceScore> get(TenantId tenant) {
         Cache<String, String> c = cache();
         if (c == null) {
@@ -79,6 +82,7 @@ public class RedisScoreCache implements ScoreCache, StoreProbe {
     @Override
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000)
     @Fallback(fallbackMethod = "skip")
+    @WithSpan(value = "redis put score", kind = SpanKind.CLIENT)
     public void put(CoherenceScore score) {
         Cache<String, String> c = cache();
         if (c != null) {

@@ -6,8 +6,11 @@ import io.coherence.application.query.ScoreQueryService;
 import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
+import io.coherence.interfaces.OperationOutcome;
+import io.coherence.interfaces.telemetry.TracedOperation;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.GraphQLApi;
@@ -37,7 +40,11 @@ public class CoherenceGraphQLApi {
     @Inject
     GraphQLErrorCodes errorCodes;
 
+    @Inject
+    HttpServletRequest request;
+
     @Query("tenantCoherence")
+    @TracedOperation("graphql query tenantCoherence")
     @Description("Aggregate coherence score of a tenant (weighted mean of its signals over the last 24 h).")
     public @NonNull CoherenceScoreView tenantCoherence(@Name("tenantId") @Id @NonNull String tenantId)
             throws GraphQLRefusal {
@@ -50,12 +57,13 @@ public class CoherenceGraphQLApi {
     }
 
     @Mutation("publishCoherenceSignal")
+    @TracedOperation("graphql mutation publishCoherenceSignal")
     @Description("Publishes one signal; true once it is durably stored (also when it was a duplicate).")
     public boolean publishCoherenceSignal(@Name("input") @NonNull PublishCoherenceSignalInput input)
             throws GraphQLRefusal {
         try {
             Caller caller = enforcer.authenticated(callers.current());
-            ingest.ingest(caller, List.of(input.toSubmission()), false, "graphql");
+            OperationOutcome.ingested(request, ingest.ingest(caller, List.of(input.toSubmission()), false, "graphql").items());
             return true;
         } catch (CoherenceException e) {
             throw errorCodes.register(e);

@@ -2,6 +2,7 @@ package io.coherence.interfaces.graphql;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.Violation;
+import io.coherence.interfaces.telemetry.TracedOperationInterceptor;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ public class GraphQLErrorCodes {
     private final Map<String, Refusal> byMessage = new ConcurrentHashMap<>();
 
     GraphQLRefusal register(CoherenceException e) {
+        TracedOperationInterceptor.refused(e.code().name());
         byMessage.put(e.getMessage(), new Refusal(e.code().name(), e.violations()));
         return new GraphQLRefusal(e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.coherence.interfaces.graphql;
 
+import io.coherence.interfaces.OperationOutcome;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -48,19 +49,19 @@ public class GraphQLErrorFilter extends HttpFilter {
             chain.doFilter(request, buffered);
         } catch (IOException | ServletException | RuntimeException | LinkageError e) {
             if (causedBy(e, JsonException.class)) {
-                write(response, HttpServletResponse.SC_BAD_REQUEST,
+                write(request, response, HttpServletResponse.SC_BAD_REQUEST,
                         errorDocument("the request body is not valid JSON", "MALFORMED_JSON"));
                 return;
             }
             if (isRuntimeValidationDefect(e)) {
-                write(response, HttpServletResponse.SC_OK, errorDocument(
+                write(request, response, HttpServletResponse.SC_OK, errorDocument(
                         "the operation does not match the schema: check field and argument names and variable types",
                         "GRAPHQL_VALIDATION_FAILED"));
                 return;
             }
             String incident = UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, "GraphQL request failed, incident " + incident, e);
-            write(response, HttpServletResponse.SC_OK, errorDocument("internal error, incident " + incident, "INTERNAL"));
+            write(request, response, HttpServletResponse.SC_OK, errorDocument("internal error, incident " + incident, "INTERNAL"));
             return;
         }
         byte[] body = buffered.body();
@@ -73,7 +74,7 @@ public class GraphQLErrorFilter extends HttpFilter {
             response.getOutputStream().write(body);
             return;
         }
-        write(response, buffered.status(), rewrite(json));
+        write(request, response, buffered.status(), rewrite(json));
     }
 
     /**
@@ -154,7 +155,15 @@ public class GraphQLErrorFilter extends HttpFilter {
                 .addNull("data").build().toString();
     }
 
-    private static void write(HttpServletResponse response, int status, String json) throws IOException {
+    private static final java.util.regex.Pattern FIRST_CODE = java.util.regex.Pattern.compile("\"code\":\"([A-Z_]+)\"");
+
+    /** Writes an answer that holds errors, noting the first one's code for the operation log. */
+    private static void write(HttpServletRequest request, HttpServletResponse response, int status, String json)
+            throws IOException {
+        var code = FIRST_CODE.matcher(json);
+        if (code.find()) {
+            OperationOutcome.refused(request, code.group(1));
+        }
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("application/json;charset=UTF-8");

@@ -3,6 +3,7 @@ package io.coherence.interfaces.graphql;
 import graphql.language.Document;
 import graphql.language.OperationDefinition;
 import io.coherence.interfaces.OncePerRequestFilter;
+import io.coherence.interfaces.OperationOutcome;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -25,9 +26,6 @@ import org.eclipse.microprofile.metrics.Tag;
 public class GraphQLMetricsFilter extends OncePerRequestFilter {
 
     private static final long serialVersionUID = 1L;
-    /** The request attribute GraphQLRequestFilter sets to the type of the operation it lets run. */
-    static final String OPERATION_TYPE = GraphQLMetricsFilter.class.getName() + ".op";
-
     @Inject
     transient MetricRegistry registry;
 
@@ -40,8 +38,8 @@ public class GraphQLMetricsFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             status = response.getStatus();
         } finally {
-            Object op = request.getAttribute(OPERATION_TYPE);
-            registry.timer("graphql_request_duration", new Tag("op", op == null ? "unknown" : op.toString()))
+            String op = OperationOutcome.graphqlOperation(request);
+            registry.timer("graphql_request_duration", new Tag("op", op == null ? "unknown" : op))
                     .update(Duration.ofNanos(System.nanoTime() - started));
             registry.counter("graphql_requests", new Tag("status", Integer.toString(status))).inc();
         }

@@ -7,6 +7,7 @@ import graphql.language.OperationDefinition;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
 import io.coherence.interfaces.ApiRefusals;
+import io.coherence.interfaces.OperationOutcome;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -72,7 +73,7 @@ public class GraphQLRequestFilter extends HttpFilter {
             throws IOException, ServletException {
         if (request.getRequestURI().endsWith(SCHEMA_PATH)) {
             if (registry.mode() == PersistedQueries.Mode.STRICT) {
-                refuse(response, HttpServletResponse.SC_NOT_FOUND, "INTROSPECTION_DISABLED",
+                refuse(request, response, HttpServletResponse.SC_NOT_FOUND, "INTROSPECTION_DISABLED",
                         "the schema is not published: this server runs persisted queries only (strict mode)");
             } else {
                 chain.doFilter(request, response);
@@ -91,7 +92,7 @@ public class GraphQLRequestFilter extends HttpFilter {
         byte[] body = request.getInputStream().readNBytes(max + 1);
         if (body.length > max) {
             response.setHeader("Connection", "close");
-            refuse(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE",
+            refuse(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE",
                     "the request body exceeds " + max + " bytes");
             return;
         }
@@ -99,7 +100,7 @@ public class GraphQLRequestFilter extends HttpFilter {
         JsonValue queryValue = json == null ? null : json.get("query");
         if (json == null || queryValue != null && queryValue != JsonValue.NULL && !(queryValue instanceof JsonString)) {
             if (json == null && startsWithBracket(body)) {
-                refuse(response, HttpServletResponse.SC_BAD_REQUEST, "BATCHED_OPERATIONS_NOT_SUPPORTED",
+                refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "BATCHED_OPERATIONS_NOT_SUPPORTED",
                         "send one operation per request, not an array of them");
                 return;
             }
@@ -115,13 +116,13 @@ public class GraphQLRequestFilter extends HttpFilter {
             return;
         }
         if (!(resolution instanceof PersistedQueries.Run run)) {
-            refuse(response, (PersistedQueries.Refused) resolution);
+            refuse(request, response, (PersistedQueries.Refused) resolution);
             return;
         }
         String operationName = json.get("operationName") instanceof JsonString n ? n.getString() : null;
         Optional<GraphQLLimits.Refusal> refusal = refusal(request, run.document(), operationName);
         if (refusal.isPresent()) {
-            refuse(response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
+            refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
             return;
         }
         deprecation(response, run.entry());
@@ -151,7 +152,7 @@ public class GraphQLRequestFilter extends HttpFilter {
         if (extensions != null) {
             JsonObject parsed = requestObject(extensions.getBytes(StandardCharsets.UTF_8));
             if (parsed == null) {
-                refuse(response, HttpServletResponse.SC_BAD_REQUEST, "MALFORMED_JSON",
+                refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "MALFORMED_JSON",
                         "the extensions parameter is not a JSON object");
                 return;
             }
@@ -163,19 +164,19 @@ public class GraphQLRequestFilter extends HttpFilter {
             return;
         }
         if (!(resolution instanceof PersistedQueries.Run run)) {
-            refuse(response, (PersistedQueries.Refused) resolution);
+            refuse(request, response, (PersistedQueries.Refused) resolution);
             return;
         }
         String operationName = request.getParameter("operationName");
         Optional<GraphQLLimits.Refusal> refusal = refusal(request, run.document(), operationName);
         if (refusal.isPresent()) {
-            refuse(response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
+            refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, refusal.get().code(), refusal.get().message());
             return;
         }
-        if ("mutation".equals(request.getAttribute(GraphQLMetricsFilter.OPERATION_TYPE))) {
+        if ("mutation".equals(OperationOutcome.graphqlOperation(request))) {
             // GraphQL over HTTP: GET must not change anything (a link or a prefetch would).
             response.setHeader("Allow", "POST");
-            refuse(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "MUTATION_OVER_GET", "send mutations with POST");
+            refuse(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "MUTATION_OVER_GET", "send mutations with POST");
             return;
         }
         deprecation(response, run.entry());
@@ -193,12 +194,12 @@ public class GraphQLRequestFilter extends HttpFilter {
         }
     }
 
-    private static void refuse(HttpServletResponse response, PersistedQueries.Refused refused) throws IOException {
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, PersistedQueries.Refused refused) throws IOException {
         if ("PERSISTED_QUERY_NOT_FOUND".equals(refused.code())) {
             // Apollo's answer: the client retries with the document; caches must not keep this one.
             response.setHeader("Cache-Control", "private, no-cache, must-revalidate");
         }
-        refuse(response, refused.httpStatus(), refused.code(), refused.message());
+        refuse(request, response, refused.httpStatus(), refused.code(), refused.message());
     }
 
     /**
@@ -217,7 +218,7 @@ public class GraphQLRequestFilter extends HttpFilter {
         } catch (InvalidSyntaxException e) {
             return Optional.empty();
         }
-        request.setAttribute(GraphQLMetricsFilter.OPERATION_TYPE, GraphQLMetricsFilter.operationType(document, operationName));
+        OperationOutcome.graphqlOperation(request, GraphQLMetricsFilter.operationType(document, operationName));
         return limits.check(document, operationName);
     }
 
@@ -239,9 +240,9 @@ public class GraphQLRequestFilter extends HttpFilter {
         return false;
     }
 
-    private static void refuse(HttpServletResponse response, int status, String code, String message)
-            throws IOException {
-        ApiRefusals.graphql(response, status, code, message);
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String code,
+                               String message) throws IOException {
+        ApiRefusals.graphql(request, response, status, code, message);
     }
 
     /** The answer when the request is one introspection-only operation; null to let /graphql run it. */

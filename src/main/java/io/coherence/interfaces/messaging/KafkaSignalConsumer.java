@@ -2,11 +2,21 @@ package io.coherence.interfaces.messaging;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ingest.StreamIngest;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -45,6 +57,10 @@ public class KafkaSignalConsumer {
     private final DeadLetterTopic deadLetters;
     private final KafkaSettings settings;
     private final KafkaIngestStatus status;
+
+    /** One CONSUMER span per written batch, linked to the producers' spans the records carry. */
+    @Inject
+    Tracer tracer;
 
     /** The application's context (bean validation needs it) on the pump thread. */
     @Resource
@@ -173,6 +189,46 @@ public class KafkaSignalConsumer {
     }
 
     private void commit(Staged staged) throws InterruptedException {
+        Span span = batchSpan(staged.batch());
+        try (Scope ignored = span.makeCurrent()) {
+            commitTraced(staged);
+        } finally {
+            span.end();
+        }
+    }
+
+    private Span batchSpan(List<Delivery> batch) {
+        SpanBuilder builder = tracer.spanBuilder(settings.topic() + " process").setSpanKind(SpanKind.CONSUMER)
+                .setNoParent().setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.destination.name", settings.topic())
+                .setAttribute("messaging.batch.message_count", batch.size());
+        for (Delivery d : batch) {
+            SpanContext producer = Span.fromContext(W3CTraceContextPropagator.getInstance()
+                    .extract(Context.root(), d.record().headers(), HEADERS)).getSpanContext();
+            if (producer.isValid()) {
+                builder.addLink(producer);
+            }
+        }
+        return builder.startSpan();
+    }
+
+    /** Reads W3C trace context from Kafka record headers. */
+    private static final TextMapGetter<Headers> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Headers headers) {
+            List<String> keys = new ArrayList<>();
+            headers.forEach(h -> keys.add(h.key()));
+            return keys;
+        }
+
+        @Override
+        public String get(Headers headers, String key) {
+            Header header = headers == null ? null : headers.lastHeader(key);
+            return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        }
+    };
+
+    private void commitTraced(Staged staged) throws InterruptedException {
         List<Delivery> batch = staged.batch();
         List<StreamIngest.Outcome> outcomes = null;
         Duration backoff = FIRST_BACKOFF;

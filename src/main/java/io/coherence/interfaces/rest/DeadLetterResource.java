@@ -8,6 +8,7 @@ import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
 import io.coherence.interfaces.messaging.DeadLetterReplay;
 import io.coherence.interfaces.messaging.KafkaIngestStatus;
+import io.coherence.interfaces.telemetry.TracedOperation;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
@@ -40,6 +41,7 @@ public class DeadLetterResource {
 
     @POST
     @Path("/replay")
+    @TracedOperation("dead-letter replay")
     @Produces(MediaType.APPLICATION_JSON)
     public DeadLetterReplay.Result replay(@QueryParam("errorCode") String errorCode, @QueryParam("tenantId") String tenantId,
                                           @QueryParam("limit") Integer limit) {

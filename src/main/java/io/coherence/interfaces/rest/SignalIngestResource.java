@@ -9,6 +9,7 @@ import io.coherence.application.ingest.SignalJson;
 import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
+import io.coherence.interfaces.telemetry.TracedOperation;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
@@ -49,6 +50,7 @@ public class SignalIngestResource {
     private static final Jsonb JSONB = JsonbBuilder.create();
 
     @POST
+    @TracedOperation("ingest")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response publish(@HeaderParam("Content-Length") String contentLength,
