@@ -66,6 +66,15 @@ public final class CoherenceClient {
         return base.resolve(path);
     }
 
+    /** POSTs a JSON body as a traced caller would: with a sampled {@code traceparent} of this trace. */
+    public HttpResponse<String> postTraced(String path, String token, String traceId, String body) {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
+                .header("traceparent", TraceParent.header(traceId))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     /** The GraphQL subscription endpoint (graphql-transport-ws). */
     public URI subscriptions() {
         return URI.create(base.toString().replaceFirst("^http", "ws") + "/graphql/ws");

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Gives every GraphQL error one shape: {@code extensions.code} (UNAUTHENTICATED, FORBIDDEN,
@@ -155,12 +157,12 @@ public class GraphQLErrorFilter extends HttpFilter {
                 .addNull("data").build().toString();
     }
 
-    private static final java.util.regex.Pattern FIRST_CODE = java.util.regex.Pattern.compile("\"code\":\"([A-Z_]+)\"");
+    private static final Pattern FIRST_CODE = Pattern.compile("\"code\":\"([A-Z_]+)\"");
 
     /** Writes an answer that holds errors, noting the first one's code for the operation log. */
     private static void write(HttpServletRequest request, HttpServletResponse response, int status, String json)
             throws IOException {
-        var code = FIRST_CODE.matcher(json);
+        Matcher code = FIRST_CODE.matcher(json);
         if (code.find()) {
             OperationOutcome.refused(request, code.group(1));
         }

@@ -15,7 +15,6 @@ import jakarta.json.JsonReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -123,11 +122,7 @@ class OperationLogIT {
     }
 
     private HttpResponse<String> post(String path, String token, String traceId, String body) {
-        return api.send(HttpRequest.newBuilder(api.uri(path))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + token)
-                .header("traceparent", TraceParent.header(traceId))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return api.postTraced(path, token, traceId, body);
     }
 
     /** The operation line of the request that carried this trace id. */

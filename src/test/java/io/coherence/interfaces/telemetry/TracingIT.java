@@ -9,7 +9,6 @@ import io.coherence.testsupport.KafkaTestClient;
 import io.coherence.testsupport.TraceParent;
 import io.coherence.testsupport.OtlpTraceReceiver;
 import io.coherence.testsupport.OtlpTraceReceiver.ReceivedSpan;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,11 +47,7 @@ class TracingIT {
         String body = "{\"tenantId\":\"" + tenant + "\",\"type\":\"latency\",\"value\":0.5,\"source\":\"trace\",\"ts\":\""
                 + Instant.now() + "\"}";
 
-        HttpResponse<String> response = api.send(HttpRequest.newBuilder(api.uri("/v1/coherence/signals"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + api.token(tenant, CoherenceClient.READ_WRITE))
-                .header("traceparent", TraceParent.header(traceId))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        HttpResponse<String> response = api.postTraced("/v1/coherence/signals", api.token(tenant, CoherenceClient.READ_WRITE), traceId, body);
         assertThat(response.statusCode()).isEqualTo(202);
 
         ReceivedSpan ingest = awaitSpan(traceId, "ingest");
@@ -83,11 +78,7 @@ class TracingIT {
         String document = "{\"query\":\"query($t:ID!){ tenantCoherence(tenantId:$t){ score status } }\",\"variables\":{\"t\":\""
                 + tenant + "\"}}";
 
-        HttpResponse<String> response = api.send(HttpRequest.newBuilder(api.uri("/graphql"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + api.token(tenant, CoherenceClient.READ_WRITE))
-                .header("traceparent", TraceParent.header(traceId))
-                .POST(HttpRequest.BodyPublishers.ofString(document)).build());
+        HttpResponse<String> response = api.postTraced("/graphql", api.token(tenant, CoherenceClient.READ_WRITE), traceId, document);
         assertThat(response.statusCode()).isEqualTo(200);
 
         ReceivedSpan query = awaitSpan(traceId, "graphql query tenantCoherence");
@@ -105,11 +96,7 @@ class TracingIT {
         String traceId = TraceParent.newTraceId();
         String document = "{\"query\":\"query($t:ID!){ tenantCoherence(tenantId:$t){ score } }\",\"variables\":{\"t\":\"someone-else\"}}";
 
-        HttpResponse<String> response = api.send(HttpRequest.newBuilder(api.uri("/graphql"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + api.token("it-trace-me", CoherenceClient.READ_WRITE))
-                .header("traceparent", TraceParent.header(traceId))
-                .POST(HttpRequest.BodyPublishers.ofString(document)).build());
+        HttpResponse<String> response = api.postTraced("/graphql", api.token("it-trace-me", CoherenceClient.READ_WRITE), traceId, document);
         assertThat(response.body()).contains("FORBIDDEN");
 
         ReceivedSpan query = awaitSpan(traceId, "graphql query tenantCoherence");
