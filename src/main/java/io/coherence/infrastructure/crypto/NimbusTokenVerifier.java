@@ -1,5 +1,7 @@
 package io.coherence.infrastructure.crypto;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -29,6 +31,7 @@ import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
@@ -79,8 +82,27 @@ public class NimbusTokenVerifier implements TokenVerifier {
 
     private volatile DefaultJWTProcessor<SecurityContext> processor;
 
+    /**
+     * Tokens verified in the last minute: a client sends the same token with every request, and
+     * checking it (RSA or ECDSA, JSON parsing) each time cost more than the read it guards. A hit
+     * still ends at the token's expiry (plus the clock skew); a key withdrawn from a JWKS stops
+     * being honoured within the minute.
+     */
+    private final Cache<String, Verified> recentlyVerified = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+
     @Override
     public Verified verify(String token) {
+        Verified known = recentlyVerified.getIfPresent(token);
+        if (known != null && Instant.now().isBefore(known.expiresAt().plus(skew(clockSkew)))) {
+            return known;
+        }
+        Verified verified = verifyNow(token);
+        recentlyVerified.put(token, verified);
+        return verified;
+    }
+
+    private Verified verifyNow(String token) {
         JWTClaimsSet claims;
         try {
             claims = processor().process(token, null);

@@ -32,6 +32,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -155,6 +156,23 @@ class NimbusTokenVerifierTest {
         assertThat(v.verify(token(KEYS, "dev", c -> c.expirationTime(Date.from(Instant.now().minusSeconds(30))))))
                 .isNotNull();
         assertRefused(v, token(KEYS, "dev", c -> c.expirationTime(Date.from(Instant.now().minusSeconds(90)))));
+    }
+
+    @Test
+    void aTokenSeenAgainIsNotCheckedAgainButStillEndsAtItsExpiry() throws Exception {
+        NimbusTokenVerifier v = verifier(pem(KEYS), null);
+        v.clockSkew = "0s";
+        Instant exp = Instant.now().plusSeconds(2);
+        String token = token(KEYS, "dev", c -> c.expirationTime(Date.from(exp)));
+
+        TokenVerifier.Verified first = v.verify(token);
+
+        assertThat(v.verify(token)).isSameAs(first);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!Instant.now().isAfter(exp.plusMillis(1100)) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        assertRefused(v, token);
     }
 
     @Test
