@@ -24,15 +24,8 @@ log=target/tracing-cost-devstack.log
 
 java perf/OtlpSink.java "$sink_port" 7200 > target/otlp-sink.log 2>&1 &
 sink=$!
-stack=
-stop_stack() {
-  if [ -n "$stack" ]; then
-    kill -TERM -- "-$stack" 2>/dev/null || true
-    wait "$stack" 2>/dev/null || true
-    stack=
-  fi
-}
-trap 'stop_stack; kill $sink 2>/dev/null || true' EXIT
+source perf/devstack.sh
+trap 'devstack_stop; kill $sink 2>/dev/null || true' EXIT
 
 start_stack() {
   local mode=$1
@@ -43,14 +36,7 @@ start_stack() {
           OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG="$ratio"
           OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none)
   fi
-  setsid env "${otel[@]}" mvn -B -ntp -q -Pdev > "$log" 2>&1 &
-  stack=$!
-  for _ in $(seq 1 600); do
-    grep -q "Coherence is ready" "$log" && break
-    kill -0 "$stack" 2>/dev/null || { echo "the dev stack did not start; see $log" >&2; exit 1; }
-    sleep 1
-  done
-  grep -q "Coherence is ready" "$log" || { echo "the dev stack was not ready in 10 minutes; see $log" >&2; exit 1; }
+  devstack_start "$log" "${otel[@]}"
   echo '<server><variable name="CONDUCTOR_RPS_MAX" value="0"/><variable name="COHERENCE_TENANT_RPS" value="0"/></server>' \
     > "$overrides/zz-perf-limits.xml"
   sleep 4   # Liberty sees the file within ~2 s; the limiter re-reads each second
@@ -77,7 +63,7 @@ for round in $(seq 1 "$rounds"); do
       total[$mode]=$(( ${total[$mode]} + rps ))
       count[$mode]=$(( ${count[$mode]} + 1 ))
     done
-    stop_stack
+    devstack_stop
   done
 done
 off=$(( ${total[off]} / ${count[off]} ))

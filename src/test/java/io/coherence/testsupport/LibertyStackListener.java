@@ -23,7 +23,7 @@ public class LibertyStackListener implements TestExecutionListener {
 
     public static final String HTTP_PORT = "coherence.it.httpPort";
     public static final String KEYS_DIR = "coherence.it.keysDir";
-    /** The test server's JVM arguments (arquillian.xml): tracing to the tests' OTLP receiver. */
+    /** The test server's JVM arguments (arquillian.xml): tracing to the tests' OTLP receiver, coverage. */
     public static final String JVM_ARGUMENTS = "coherence.it.javaVmArguments";
 
     /** An operator's registry with a retiring and a retired persisted query. */
@@ -80,10 +80,15 @@ public class LibertyStackListener implements TestExecutionListener {
 
     /**
      * OpenTelemetry on, at the runtime level (system properties, as an operator's OTEL_* environment
-     * would), every trace sampled and exported within 200 ms to the tests' receiver.
+     * would), every trace sampled and exported within 200 ms to the tests' receiver; and the JaCoCo
+     * agent failsafe prepared, so the server's code counts towards coverage.
      */
     private static String jvmArguments() {
         StringBuilder args = new StringBuilder();
+        String coverage = System.getProperty("coherence.it.coverageAgent", "");
+        if (coverage.startsWith("-javaagent:")) {
+            args.append(coverage).append(' ');
+        }
         Map<String, String> otel = new LinkedHashMap<>();
         otel.put("otel.sdk.disabled", "false");
         otel.put("otel.service.name", "coherence");
