@@ -5,10 +5,10 @@
 # perf/OtlpSink.java on this machine), alternating the order each round so JIT warm-up and the
 # machine's state favour neither.
 #
-#   bash perf/tracing-cost.sh [rounds=2] [seconds=20] [clients=50] [ratio=0.1]
+#   bash perf/tracing-cost.sh [rounds=2] [seconds=20] [clients=50] [ratio=0.1] [warmup=60]
 #
-# Each mode gets a fresh `mvn -Pdev` (OpenTelemetry is configured at server start), a 10 s warm-up
-# read, then two measured reads of `seconds`. Rate limits are switched off on the dev server for
+# Each mode gets a fresh `mvn -Pdev` (OpenTelemetry is configured at server start), a `warmup`-second
+# read (a fresh Liberty's JIT needs about a minute of load), then two measured reads of `seconds`. Rate limits are switched off on the dev server for
 # the run (a configDropins file, as read-path-cost.sh does): they are not what is measured.
 # Prints one line per measured read and the mean of each mode; figures go in perf/README.md.
 set -euo pipefail
@@ -17,6 +17,7 @@ rounds=${1:-2}
 seconds=${2:-20}
 clients=${3:-50}
 ratio=${4:-0.1}
+warmup=${5:-60}
 sink_port=${OTLP_SINK_PORT:-14318}
 overrides=target/liberty/wlp/usr/servers/coherence/configDropins/overrides
 mkdir -p target
@@ -53,7 +54,7 @@ for round in $(seq 1 "$rounds"); do
   order="off on"; [ $((round % 2)) -eq 0 ] && order="on off"
   for mode in $order; do
     start_stack "$mode"
-    read_load 10 > /dev/null
+    read_load "$warmup" > /dev/null
     for run in 1 2; do
       out=$(read_load "$seconds")
       rps=$(sed -n 's/.*requests\/s=\([0-9]*\).*/\1/p' <<< "$out")
