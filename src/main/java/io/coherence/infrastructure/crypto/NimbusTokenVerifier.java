@@ -81,6 +81,8 @@ public class NimbusTokenVerifier implements TokenVerifier {
     Duration jwksMinRefresh;
 
     private volatile DefaultJWTProcessor<SecurityContext> processor;
+    /** JWT_CLOCK_SKEW, read once with the processor (a cache hit, i.e. every request, needs it). */
+    private volatile Duration maxSkew;
 
     /**
      * Tokens verified in the last minute: a client sends the same token with every request, and
@@ -94,7 +96,8 @@ public class NimbusTokenVerifier implements TokenVerifier {
     @Override
     public Verified verify(String token) {
         Verified known = recentlyVerified.getIfPresent(token);
-        if (known != null && Instant.now().isBefore(known.expiresAt().plus(skew(clockSkew)))) {
+        // A hit means an earlier verification built the processor, and maxSkew with it.
+        if (known != null && Instant.now().isBefore(known.expiresAt().plus(maxSkew))) {
             return known;
         }
         Verified verified = verifyNow(token);
@@ -135,7 +138,8 @@ public class NimbusTokenVerifier implements TokenVerifier {
                     .filter(a -> !a.isEmpty()).collect(Collectors.toSet());
             DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audiences,
                     new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "iat", "exp"), null);
-            claims.setMaxClockSkew((int) skew(clockSkew).toSeconds());
+            maxSkew = skew(clockSkew);
+            claims.setMaxClockSkew((int) maxSkew.toSeconds());
             p.setJWTClaimsSetVerifier(claims);
             processor = p;
         }
