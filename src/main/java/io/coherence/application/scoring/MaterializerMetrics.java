@@ -12,12 +12,14 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * The materializer's metrics: {@code materializer_run_duration_seconds} (a histogram of runs) and
  * {@code materializer_lag_seconds}, how long the oldest tenant still waiting for its score has
- * been seen waiting. A tenant counts from the first run that found it pending (so the figure has
+ * been seen waiting, or, while the materializer cannot run at all, how long since it last could.
+ * A tenant counts from the first run that found it pending (so the figure has
  * the materializer interval's resolution, and only the tenants one run fetches are seen); the
  * gauge keeps growing while runs stop, which is what an alert wants. Only the replica that runs
  * the materializer reports a lag: take the maximum over replicas.
@@ -25,12 +27,11 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 @ApplicationScoped
 public class MaterializerMetrics {
 
-    /** No metrics (tests). */
-    public static final MaterializerMetrics NONE = new MaterializerMetrics(null, Clock.systemUTC());
-
     private final MetricRegistry registry;
     private final Clock clock;
     private final Map<TenantId, Instant> pendingSince = new ConcurrentHashMap<>();
+    private final AtomicReference<Instant> blockedSince = new AtomicReference<>();
+    private volatile String blockedReason;
 
     /** For the CDI client proxy only. */
     protected MaterializerMetrics() {
@@ -62,10 +63,43 @@ public class MaterializerMetrics {
         }
     }
 
-    /** Seconds since the oldest tenant still pending was first seen pending; 0 with none. */
+    /**
+     * A tick could not run the materializer at all (its lock's store failed); true for the first
+     * such tick of an outage.
+     */
+    boolean blocked(Instant at, RuntimeException cause) {
+        blockedReason = String.valueOf(cause.getMessage());
+        return blockedSince.compareAndSet(null, at);
+    }
+
+    /** The materializer ran (or another replica holds the lock); how long it had been blocked, or null. */
+    Duration unblocked(Instant at) {
+        Instant since = blockedSince.getAndSet(null);
+        return since == null ? null : Duration.between(since, at);
+    }
+
+    /**
+     * Seconds since the oldest tenant still pending was first seen pending, or, while the
+     * materializer cannot run at all, since it last could (whichever is longer); 0 with neither.
+     */
     public double lagSeconds() {
         Instant now = clock.instant();
-        return pendingSince.values().stream().min(Instant::compareTo)
-                .map(since -> Duration.between(since, now).toMillis() / 1000.0).orElse(0.0);
+        Instant oldest = pendingSince.values().stream().min(Instant::compareTo).orElse(null);
+        Instant blocked = blockedSince.get();
+        if (blocked != null && (oldest == null || blocked.isBefore(oldest))) {
+            oldest = blocked;
+        }
+        return oldest == null ? 0.0 : Duration.between(oldest, now).toMillis() / 1000.0;
+    }
+
+    /** For readiness: {@code running}, or {@code blocked} with the time and reason. */
+    public Status status() {
+        Instant since = blockedSince.get();
+        return since == null ? new Status("running", lagSeconds(), null, null)
+                : new Status("blocked", lagSeconds(), since, blockedReason);
+    }
+
+    /** The materializer as readiness reports it. */
+    public record Status(String state, double lagSeconds, Instant blockedSince, String reason) {
     }
 }

@@ -56,7 +56,7 @@ public class ScoreMaterializer {
     public ScoreMaterializer(SignalRepository signals, ScoreRepository scores, ScoreProjection projection,
                              ScoreCache cache, ScoringSettings settings, MaterializerLock lock, Clock clock,
                              EventBus bus) {
-        this(signals, scores, projection, cache, settings, lock, clock, bus, MaterializerMetrics.NONE);
+        this(signals, scores, projection, cache, settings, lock, clock, bus, new MaterializerMetrics(null, clock));
     }
 
     @Inject
@@ -85,7 +85,19 @@ public class ScoreMaterializer {
         if (now.isBefore(last.plus(settings.interval())) || !lastRun.compareAndSet(last, now)) {
             return;
         }
-        lock.runExclusively(this::run);
+        try {
+            lock.runExclusively(this::run);
+        } catch (RuntimeException e) {
+            // Logged once per outage, not once per tick; the lag metric and readiness keep telling.
+            if (metrics.blocked(now, e)) {
+                LOG.log(Level.WARNING, "the materializer cannot run; scores stay as they are until it can", e);
+            }
+            return;
+        }
+        Duration blockedFor = metrics.unblocked(clock.instant());
+        if (blockedFor != null) {
+            LOG.info(() -> "the materializer runs again after " + blockedFor.toSeconds() + " s");
+        }
     }
 
     /** One materializer run; returns how many tenants got a new score. */

@@ -5,49 +5,132 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 
 /**
- * A session-level PostgreSQL advisory lock: replicas sharing the database never materialize at
- * the same time, even if two of them fire their timers together.
+ * A transaction-level PostgreSQL advisory lock: replicas sharing the database never materialize at
+ * the same time, even if two of them tick together.
+ *
+ * <p>The lock lives in a transaction that is only ever rolled back, so it cannot outlive its
+ * session: a run that fails, a rollback that fails (the connection is then aborted, not returned
+ * to the pool still holding the lock), or a replica that dies all end it. The transaction also
+ * carries {@code idle_in_transaction_session_timeout} = the lease: a holder stuck in a hung call
+ * (its lock session idle meanwhile) loses the lock after the lease, and PostgreSQL closes the
+ * session, so the other replicas take over instead of skipping forever.
  */
 @ApplicationScoped
 public class PostgresAdvisoryLock implements MaterializerLock {
 
+    private static final Logger LOG = Logger.getLogger(PostgresAdvisoryLock.class.getName());
+
     /** An arbitrary constant naming the materializer's lock. */
     static final long MATERIALIZER_LOCK_KEY = 0x436f6865L;
+
+    static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(?)";
 
     @Resource(lookup = "jdbc/coherence")
     DataSource dataSource;
 
+    /** The longest the lock stays held while its holder does not talk to PostgreSQL. */
+    @Inject
+    @ConfigProperty(name = "COHERENCE_MATERIALIZER_LOCK_LEASE")
+    Duration lease = Duration.ofSeconds(30);
+
+    /**
+     * Behind a circuit breaker that counts only PostgreSQL's failures (not the task's): while the
+     * database is down the materializer's ticks fail at once instead of each waiting out a timeout.
+     */
     @Override
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000, failOn = LockUnavailable.class)
     @WithSpan(value = "postgres materializer lock", kind = SpanKind.CLIENT)
     public boolean runExclusively(Runnable task) {
-        try (Connection c = dataSource.getConnection()) {
-            if (!call(c, "SELECT pg_try_advisory_lock(?)")) {
-                return false;
-            }
-            try {
-                task.run();
-                return true;
-            } finally {
-                call(c, "SELECT pg_advisory_unlock(?)");
-            }
+        Connection c;
+        try {
+            c = dataSource.getConnection();
         } catch (SQLException e) {
-            throw new IllegalStateException("the materializer lock is unavailable", e);
+            throw new LockUnavailable(e);
+        }
+        boolean locked = false;
+        try {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                // SET LOCAL takes no bind parameters; the value is a number of milliseconds we computed.
+                s.execute("SET LOCAL idle_in_transaction_session_timeout = " + Math.max(1, lease.toMillis()));
+            }
+            locked = tryLock(c);
+        } catch (SQLException e) {
+            end(c, false);
+            throw new LockUnavailable(e);
+        }
+        if (!locked) {
+            end(c, true);
+            return false;
+        }
+        try {
+            task.run();
+            return true;
+        } finally {
+            end(c, true);
         }
     }
 
-    private static boolean call(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+    private static boolean tryLock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(TRY_LOCK)) {
             ps.setLong(1, MATERIALIZER_LOCK_KEY);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }
+        }
+    }
+
+    /**
+     * Rolls the lock's transaction back (which releases the lock) and returns the connection; when
+     * that fails, aborts the connection so its session, and with it the lock, ends for sure.
+     */
+    private static void end(Connection c, boolean reportFailure) {
+        try {
+            c.rollback();
+            c.setAutoCommit(true);
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            if (reportFailure) {
+                LOG.log(Level.WARNING, "releasing the materializer lock failed; its connection is aborted", e);
+            }
+            abort(c);
+        }
+    }
+
+    private static void abort(Connection c) {
+        try {
+            c.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.FINE, "aborting the materializer lock's connection failed", e);
+        }
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.FINE, "closing the aborted connection failed", e);
+        }
+    }
+
+    /** PostgreSQL could not be asked for the lock. */
+    public static final class LockUnavailable extends IllegalStateException {
+
+        private static final long serialVersionUID = 1L;
+
+        LockUnavailable(SQLException cause) {
+            super("the materializer lock is unavailable: PostgreSQL did not answer", cause);
         }
     }
 }

@@ -12,8 +12,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A persistent timer (stored in PostgreSQL, so one replica fires it) ticking every second; the
- * materializer itself decides whether its configured interval has passed.
+ * A timer ticking every second on every replica; the materializer decides whether its interval has
+ * passed, and its PostgreSQL advisory lock lets one replica at a time run. Not a persistent timer:
+ * those are stored in, and fired through, PostgreSQL, so during a PostgreSQL outage they stop and
+ * resume on Liberty's own schedule, and nobody would see that the materializer is blocked. This one
+ * keeps ticking, finds the lock unavailable, and says so in readiness and in the lag metric.
  */
 @Singleton
 @Startup
@@ -26,7 +29,7 @@ public class MaterializerTimer {
     @Inject
     ScoreMaterializer materializer;
 
-    @Schedule(hour = "*", minute = "*", second = "*", persistent = true, info = "coherence-materializer")
+    @Schedule(hour = "*", minute = "*", second = "*", persistent = false, info = "coherence-materializer")
     void tick() {
         try {
             materializer.runIfDue();

@@ -62,4 +62,30 @@ class MaterializerMetricsTest {
         metrics.ran(List.of(), Set.of(), clock.now, Duration.ZERO);
         assertThat(metrics.lagSeconds()).isZero();
     }
+
+    @Test
+    void whileBlockedTheLagIsTheLongerOfTheBlockAndTheOldestPendingTenant() {
+        metrics.ran(List.of(A), Set.of(), T0, Duration.ZERO);
+        clock.now = T0.plusSeconds(10);
+        assertThat(metrics.blocked(clock.now, new IllegalStateException("down"))).as("first blocked tick").isTrue();
+        clock.now = T0.plusSeconds(12);
+        assertThat(metrics.blocked(clock.now, new IllegalStateException("down"))).as("later ticks").isFalse();
+        clock.now = T0.plusSeconds(40);
+
+        assertThat(metrics.lagSeconds()).as("tenant A has waited since T0").isEqualTo(40.0);
+        assertThat(metrics.status().blockedSince()).isEqualTo(T0.plusSeconds(10));
+
+        assertThat(metrics.unblocked(clock.now)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(metrics.unblocked(clock.now)).isNull();
+        assertThat(metrics.status().state()).isEqualTo("running");
+    }
+
+    @Test
+    void blockedWithNothingPendingStillReportsHowLongItCouldNotRun() {
+        metrics.blocked(T0, new IllegalStateException("down"));
+        clock.now = T0.plusSeconds(7);
+
+        assertThat(metrics.lagSeconds()).isEqualTo(7.0);
+        assertThat(metrics.status().state()).isEqualTo("blocked");
+    }
 }

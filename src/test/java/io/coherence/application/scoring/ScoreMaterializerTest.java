@@ -173,6 +173,32 @@ class ScoreMaterializerTest {
     }
 
     @Test
+    void aTickWhoseLockCannotBeTakenIsReportedBlockedUntilARunSucceeds() {
+        MaterializerMetrics metrics = new MaterializerMetrics(null, clock);
+        ScoreMaterializer watched = new ScoreMaterializer(signals, scores, projection, cache, SETTINGS, lock, clock, bus, metrics);
+        lock.failure = new IllegalStateException("the materializer lock is unavailable: PostgreSQL did not answer");
+
+        watched.runIfDue();
+        clock.advance(Duration.ofSeconds(25));
+        watched.runIfDue();
+
+        assertThat(lock.attempts).hasValue(2);
+        assertThat(metrics.status().state()).isEqualTo("blocked");
+        assertThat(metrics.status().blockedSince()).isEqualTo(NOW);
+        assertThat(metrics.status().reason()).contains("PostgreSQL did not answer");
+        assertThat(metrics.lagSeconds()).as("the lag counts from the first tick that could not run").isEqualTo(25.0);
+        assertThat(events).isEmpty();
+
+        lock.failure = null;
+        clock.advance(Duration.ofSeconds(10));
+        watched.runIfDue();
+
+        assertThat(metrics.status().state()).isEqualTo("running");
+        assertThat(metrics.lagSeconds()).isZero();
+        assertThat(events).contains("pending 500");
+    }
+
+    @Test
     void runIfDueDoesNothingWhenAnotherReplicaHoldsTheLock() {
         projection.pending.add(new PendingTenant(A, 1));
         scores.stale.add(C);
@@ -282,10 +308,14 @@ class ScoreMaterializerTest {
 
         final AtomicInteger attempts = new AtomicInteger();
         volatile boolean granted = true;
+        volatile RuntimeException failure;
 
         @Override
         public boolean runExclusively(Runnable task) {
             attempts.incrementAndGet();
+            if (failure != null) {
+                throw failure;
+            }
             if (!granted) {
                 return false;
             }
