@@ -15,6 +15,7 @@ public final class OperationOutcome {
     static final String PROVENANCE_IDS = OperationOutcome.class.getName() + ".provenanceIds";
     static final String GRAPHQL_OPERATION = OperationOutcome.class.getName() + ".graphqlOperation";
     static final String TRACE = OperationOutcome.class.getName() + ".trace";
+    static final String DEGRADED = OperationOutcome.class.getName() + ".degraded";
 
     /** The trace and span of the operation, in W3C hex. */
     public record Trace(String traceId, String spanId) {
@@ -35,6 +36,17 @@ public final class OperationOutcome {
         if (request != null) {
             request.setAttribute(PROVENANCE_IDS, items.stream().map(IngestReceipt.Item::provenanceId).toList());
         }
+    }
+
+    /** The answer was computed from the signal graph because the materialized scores were unavailable. */
+    public static void degraded(ServletRequest request) {
+        if (request != null) {
+            request.setAttribute(DEGRADED, Boolean.TRUE);
+        }
+    }
+
+    public static boolean isDegraded(ServletRequest request) {
+        return Boolean.TRUE.equals(request.getAttribute(DEGRADED));
     }
 
     /** The type of the GraphQL operation the request runs: query, mutation, subscription, or unknown. */

@@ -39,11 +39,25 @@ public class LibertyStackListener implements TestExecutionListener {
             "COHERENCE_WS_SEND_TIMEOUT", "PT1S",
             "COHERENCE_WS_MAX_MESSAGE_BYTES", "16384");
 
+    /** Short PostgreSQL timeouts, so the tests of a hung database do not wait long. */
+    public static final Map<String, String> POSTGRES_TIMEOUTS = Map.of(
+            "POSTGRES_CONNECT_TIMEOUT", "2s",
+            "POSTGRES_LOGIN_TIMEOUT", "3s",
+            "POSTGRES_QUERY_TIMEOUT", "3s",
+            "POSTGRES_CANCEL_TIMEOUT", "1s",
+            "POSTGRES_SOCKET_TIMEOUT", "4s");
+
     private static volatile TcpGate neo4jGate;
+    private static volatile TcpGate postgresGate;
 
     /** The gate between the test server and Neo4j. */
     public static TcpGate neo4jGate() {
         return neo4jGate;
+    }
+
+    /** The gate between the test server and PostgreSQL. */
+    public static TcpGate postgresGate() {
+        return postgresGate;
     }
 
     @Override
@@ -63,6 +77,11 @@ public class LibertyStackListener implements TestExecutionListener {
         URI neo4j = URI.create(engines.neo4jUri());
         neo4jGate = TcpGate.to(neo4j.getHost(), neo4j.getPort());
         settings.put("NEO4J_URI", "bolt://127.0.0.1:" + neo4jGate.port());
+        // ... and PostgreSQL through another (down or hung).
+        URI postgres = URI.create(engines.postgresJdbcUrl().substring("jdbc:".length()));
+        postgresGate = TcpGate.to(postgres.getHost(), postgres.getPort());
+        settings.put("POSTGRES_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + postgresGate.port() + postgres.getPath());
+        settings.putAll(POSTGRES_TIMEOUTS);
         StackSettings.enableKafka(serverDir, Path.of(System.getProperty("basedir", ".")), settings, EmbeddedKafka.shared());
         // Short enough for the tests to see lag and broker state change.
         settings.put("COHERENCE_KAFKA_LAG_INTERVAL", "PT1S");

@@ -12,9 +12,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP pass-through in front of a real engine that a test can cut and restore: cut closes every
- * connection through it and refuses new ones (as a crashed or partitioned engine would), restore
- * listens again on the same port. Nothing is faked; the bytes go to the real engine.
+ * A TCP pass-through in front of a real engine that a test can cut, stall and restore: cut closes
+ * every connection through it and refuses new ones (as a crashed engine would); stall keeps every
+ * connection open and accepts new ones but forwards no byte either way (as a hung engine or a
+ * black-holed network would); restore listens again on the same port and forwards again. Nothing
+ * is faked; the bytes go to the real engine.
  */
 public final class TcpGate implements AutoCloseable {
 
@@ -22,6 +24,8 @@ public final class TcpGate implements AutoCloseable {
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private final Object flow = new Object();
+    private boolean stalled;
 
     private TcpGate(InetSocketAddress target, int port) {
         this.target = target;
@@ -48,10 +52,26 @@ public final class TcpGate implements AutoCloseable {
             quietly(socket);
         }
         open.clear();
+        // Bytes held by a stall die with their connections.
+        synchronized (flow) {
+            stalled = false;
+            flow.notifyAll();
+        }
     }
 
-    /** Accepts connections again. */
+    /** Holds every byte in both directions, on open and new connections, until {@link #restore()}. */
+    public void stall() {
+        synchronized (flow) {
+            stalled = true;
+        }
+    }
+
+    /** Accepts connections and forwards bytes again. */
     public synchronized void restore() {
+        synchronized (flow) {
+            stalled = false;
+            flow.notifyAll();
+        }
         if (server != null) {
             return;
         }
@@ -92,9 +112,10 @@ public final class TcpGate implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    awaitFlowing();
                     out.write(buffer, 0, n);
                 }
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 // one side closed
             } finally {
                 quietly(from);
@@ -105,6 +126,14 @@ public final class TcpGate implements AutoCloseable {
         }, "tcp-gate-pipe");
         t.setDaemon(true);
         t.start();
+    }
+
+    private void awaitFlowing() throws InterruptedException {
+        synchronized (flow) {
+            while (stalled) {
+                flow.wait(100);
+            }
+        }
     }
 
     private static void quietly(AutoCloseable c) {

@@ -7,6 +7,8 @@ import io.coherence.domain.provenance.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -39,7 +41,8 @@ public class IdempotencyKeys {
         }
         String scope = caller.tenant().orElse("subject:" + caller.subject());
         // A running claim older than the longest a write may take belongs to a request that died.
-        IdempotencyStore.Claim claim = store.claim(scope, key, Sha256.hex(body), ttl, writer.timeout().multipliedBy(2));
+        IdempotencyStore.Claim claim = unavailableOnFailure(
+                () -> store.claim(scope, key, Sha256.hex(body), ttl, writer.timeout().multipliedBy(2)));
         if (claim instanceof IdempotencyStore.Running) {
             throw new CoherenceException(ErrorCode.IDEMPOTENCY_KEY_IN_USE,
                     "a request with this Idempotency-Key is still being processed; retry later");
@@ -49,6 +52,18 @@ public class IdempotencyKeys {
                     "this Idempotency-Key was used for a different request body");
         }
         return new Claimed(scope, key, claim instanceof IdempotencyStore.Answered a ? a : null);
+    }
+
+    /** Any failure of the key store (a refused call of an open circuit breaker too) is STORE_UNAVAILABLE. */
+    private static <T> T unavailableOnFailure(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (CoherenceException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CoherenceException(ErrorCode.STORE_UNAVAILABLE,
+                    "the idempotency key store is unavailable; nothing was written, retry", List.of(), e);
+        }
     }
 
     /** A claim: {@code replay} is the stored answer when the request already ran. */
@@ -69,11 +84,14 @@ public class IdempotencyKeys {
 
         /** Keeps the answer for replays; a server-side failure (5xx) releases the key instead. */
         public void finish(int status, String body) {
-            if (status >= 500) {
-                store.release(scope, key);
-            } else {
-                store.complete(scope, key, status, body);
-            }
+            unavailableOnFailure(() -> {
+                if (status >= 500) {
+                    store.release(scope, key);
+                } else {
+                    store.complete(scope, key, status, body);
+                }
+                return null;
+            });
         }
     }
 }

@@ -6,52 +6,94 @@ import io.coherence.application.Violation;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
+import io.coherence.application.scoring.ScoringSettings;
 import io.coherence.domain.score.CoherenceScore;
+import io.coherence.domain.score.ScoreCalculator;
 import io.coherence.domain.score.ScoreRepository;
+import io.coherence.domain.signal.SignalRepository;
 import io.coherence.domain.tenant.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * tenantCoherence: authorize, then the cache, then PostgreSQL. A tenant without a materialized
- * score answers score 0 with status UNKNOWN. The signal graph is not on this path.
+ * score answers score 0 with status UNKNOWN. The signal graph is read only while PostgreSQL
+ * fails (ADR-001): the score is then computed from the signals in the window, exactly as the
+ * materializer would, and the answer is marked degraded; it is never cached, so reads return to
+ * the materialized path as soon as PostgreSQL answers again. With both stores failing the caller
+ * gets STORE_UNAVAILABLE, never a score made up from nothing.
  */
 @ApplicationScoped
 public class ScoreQueryService {
 
+    private static final Logger LOG = Logger.getLogger(ScoreQueryService.class.getName());
     private static final int MAX_TENANT_ID = 128;
 
     private final PolicyEnforcer enforcer;
     private final ScoreCache cache;
     private final ScoreRepository scores;
+    private final SignalRepository signals;
+    private final ScoringSettings settings;
+    private final QueryMetrics metrics;
     private final Clock clock;
 
     /** For the CDI client proxy only. */
     protected ScoreQueryService() {
-        this(null, null, null, null);
+        this(null, null, null, null, null, null, null);
     }
 
     @Inject
-    public ScoreQueryService(PolicyEnforcer enforcer, ScoreCache cache, ScoreRepository scores, Clock clock) {
+    public ScoreQueryService(PolicyEnforcer enforcer, ScoreCache cache, ScoreRepository scores,
+                             SignalRepository signals, ScoringSettings settings, QueryMetrics metrics, Clock clock) {
         this.enforcer = enforcer;
         this.cache = cache;
         this.scores = scores;
+        this.signals = signals;
+        this.settings = settings;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
-    public CoherenceScore tenantCoherence(Caller caller, String tenantId) {
+    public ScoreAnswer tenantCoherence(Caller caller, String tenantId) {
         TenantId tenant = checked(tenantId);
         enforcer.require(caller, Action.READ, tenant.value());
         Optional<CoherenceScore> cached = cache.get(tenant);
         if (cached.isPresent()) {
-            return cached.get();
+            return ScoreAnswer.materialized(cached.get());
         }
-        Optional<CoherenceScore> stored = scores.find(tenant);
+        Optional<CoherenceScore> stored;
+        try {
+            stored = scores.find(tenant);
+        } catch (RuntimeException e) {
+            return computed(tenant, e);
+        }
         stored.ifPresent(cache::put);
-        return stored.orElseGet(() -> CoherenceScore.unknown(tenant, clock.instant()));
+        return ScoreAnswer.materialized(stored.orElseGet(() -> CoherenceScore.unknown(tenant, clock.instant())));
+    }
+
+    /** The degraded path: the score from the signal graph, as the materializer computes it. */
+    private ScoreAnswer computed(TenantId tenant, RuntimeException materializedFailure) {
+        Instant now = clock.instant();
+        try {
+            CoherenceScore score = ScoreCalculator.score(tenant,
+                    signals.windowTotals(tenant, now.minus(settings.window())), now);
+            metrics.degraded(true);
+            LOG.log(Level.FINE, "materialized scores unavailable; tenant_id=" + tenant + " computed from signals",
+                    materializedFailure);
+            return ScoreAnswer.computed(score);
+        } catch (RuntimeException e) {
+            metrics.degraded(false);
+            e.addSuppressed(materializedFailure);
+            throw new CoherenceException(ErrorCode.STORE_UNAVAILABLE,
+                    "the score cannot be read now: neither the score store nor the signal store answered; retry",
+                    List.of(), e);
+        }
     }
 
     private static TenantId checked(String tenantId) {

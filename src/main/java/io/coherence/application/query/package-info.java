@@ -1,4 +1,5 @@
 /**
- * The read side: tenantCoherence from cache, then PostgreSQL; never the graph.
+ * The read side: tenantCoherence from cache, then PostgreSQL; the signal graph only while
+ * PostgreSQL is unavailable, and then the answer says it is degraded.
  */
 package io.coherence.application.query;

@@ -22,10 +22,11 @@ import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.SessionConfig;
-import org.neo4j.driver.Values;
+import org.neo4j.driver.TransactionConfig;
 
 /**
  * Signals in the graph: {@code (:Tenant)-[:EMITS]->(:Signal)}. One call is one transaction; the
@@ -84,6 +85,9 @@ public class Neo4jSignalRepository implements SignalRepository {
             RETURN coalesce(sum(s.value * s.weight), 0.0) AS weightedValueSum,
                    coalesce(sum(s.weight), 0.0) AS weightSum, count(s) AS count
             """;
+
+    /** Neo4j ends a window read that runs longer than this (a server-side bound). */
+    private static final TransactionConfig READ_TIMEOUT = TransactionConfig.builder().withTimeout(Duration.ofSeconds(5)).build();
 
     private final Driver driver;
 
@@ -173,12 +177,19 @@ public class Neo4jSignalRepository implements SignalRepository {
     private record Written(List<Record> upserted, Map<String, Long> versions) {
     }
 
+    /**
+     * One auto-commit read, not a managed transaction: the driver would retry a managed one for up
+     * to its retry time (10 s) while Neo4j is down, and this read is on the degraded read path,
+     * where the caller should learn at once that the score is unavailable. Its callers retry by
+     * themselves (the materializer on its next tick). Behind a circuit breaker like the writes.
+     */
     @Override
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
     @WithSpan(value = "neo4j window totals", kind = SpanKind.CLIENT)
     public WindowTotals windowTotals(TenantId tenant, Instant from) {
-        try (var session = driver.session(SessionConfig.defaultConfig())) {
-            Record r = session.executeRead(tx -> tx.run(WINDOW_TOTALS,
-                    Values.parameters("tenantId", tenant.value(), "from", utc(from))).single());
+        try (var session = driver.session(SessionConfig.builder().withDefaultAccessMode(AccessMode.READ).build())) {
+            Record r = session.run(WINDOW_TOTALS, Map.of("tenantId", tenant.value(), "from", utc(from)),
+                    READ_TIMEOUT).single();
             return new WindowTotals(r.get("weightedValueSum").asDouble(), r.get("weightSum").asDouble(),
                     r.get("count").asLong());
         }

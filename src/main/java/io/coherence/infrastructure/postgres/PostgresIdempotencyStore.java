@@ -13,8 +13,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 
-/** Idempotency-Key claims in {@code idempotency_keys} (db-migrations/postgres/V3). */
+/**
+ * Idempotency-Key claims in {@code idempotency_keys} (db-migrations/postgres/V3), bounded by the
+ * data source's timeouts and behind a circuit breaker like every PostgreSQL adapter.
+ */
 @ApplicationScoped
 public class PostgresIdempotencyStore implements IdempotencyStore {
 
@@ -46,6 +50,7 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
     DataSource dataSource;
 
     @Override
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
     @WithSpan(value = "postgres claim idempotency key", kind = SpanKind.CLIENT)
     public Claim claim(String scope, String key, String requestHash, Duration ttl, Duration runningTimeout) {
         try (Connection c = dataSource.getConnection()) {
@@ -84,6 +89,7 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
     @WithSpan(value = "postgres complete idempotency key", kind = SpanKind.CLIENT)
     public void complete(String scope, String key, int status, String body) {
         update(COMPLETE, ps -> {
@@ -95,6 +101,7 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
     @WithSpan(value = "postgres release idempotency key", kind = SpanKind.CLIENT)
     public void release(String scope, String key) {
         update(RELEASE, ps -> {

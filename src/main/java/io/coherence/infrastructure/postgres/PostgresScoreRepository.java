@@ -19,8 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 
-/** The {@code coherence_scores} read model. */
+/**
+ * The {@code coherence_scores} read model. Each call is bounded by the data source's timeouts
+ * (datasource.xml) and sits behind a circuit breaker: once most recent calls failed, calls fail at
+ * once for a few seconds, so readers fall back to the signal graph and the materializer skips its
+ * run without waiting on a dead database. The breakers show in {@code ft_circuitbreaker_*}.
+ */
 @ApplicationScoped
 public class PostgresScoreRepository implements ScoreRepository {
 
@@ -41,6 +47,7 @@ public class PostgresScoreRepository implements ScoreRepository {
     DataSource dataSource;
 
     @Override
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
     @WithSpan(value = "postgres upsert score", kind = SpanKind.CLIENT)
     public void upsert(CoherenceScore score) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {
@@ -55,6 +62,7 @@ public class PostgresScoreRepository implements ScoreRepository {
     }
 
     @Override
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
     @WithSpan(value = "postgres find score", kind = SpanKind.CLIENT)
     public Optional<CoherenceScore> find(TenantId tenant) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND)) {
@@ -72,6 +80,7 @@ public class PostgresScoreRepository implements ScoreRepository {
     }
 
     @Override
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
     @WithSpan(value = "postgres stale scores", kind = SpanKind.CLIENT)
     public List<TenantId> scoredBefore(Instant cutoff, int limit) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SCORED_BEFORE)) {

@@ -2,6 +2,7 @@ package io.coherence.interfaces.graphql;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ingest.IngestService;
+import io.coherence.application.query.ScoreAnswer;
 import io.coherence.application.query.ScoreQueryService;
 import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.PolicyEnforcer;
@@ -50,7 +51,11 @@ public class CoherenceGraphQLApi {
             throws GraphQLRefusal {
         try {
             Caller caller = enforcer.authenticated(callers.current());
-            return CoherenceScoreView.of(scores.tenantCoherence(caller, tenantId));
+            ScoreAnswer answer = scores.tenantCoherence(caller, tenantId);
+            if (answer.degraded()) {
+                OperationOutcome.degraded(request);
+            }
+            return CoherenceScoreView.of(answer.score());
         } catch (CoherenceException e) {
             throw errorCodes.register(e);
         }

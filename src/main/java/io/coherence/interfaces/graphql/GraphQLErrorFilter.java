@@ -69,14 +69,36 @@ public class GraphQLErrorFilter extends HttpFilter {
         byte[] body = buffered.body();
         String contentType = buffered.getContentType();
         String json = new String(body, StandardCharsets.UTF_8);
+        boolean isJson = contentType != null && contentType.startsWith("application/json");
+        if (isJson && OperationOutcome.isDegraded(request)) {
+            json = withDegradedExtension(json);
+            body = json.getBytes(StandardCharsets.UTF_8);
+        }
         // Successful answers (the hot read path) pass through without being parsed.
-        if (contentType == null || !contentType.startsWith("application/json") || !json.contains("\"errors\"")) {
+        if (!isJson || !json.contains("\"errors\"")) {
             response.setStatus(buffered.status());
             response.setContentLength(body.length);
             response.getOutputStream().write(body);
             return;
         }
         write(request, response, buffered.status(), rewrite(json));
+    }
+
+    /**
+     * {@code extensions.degraded}: the score in this answer was computed from the signal graph
+     * because the materialized scores (PostgreSQL) were unavailable.
+     */
+    static String withDegradedExtension(String json) {
+        JsonObject document;
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            document = reader.readObject();
+        } catch (JsonException e) {
+            return json;
+        }
+        JsonObjectBuilder extensions = document.get("extensions") instanceof JsonObject existing
+                ? Json.createObjectBuilder(existing) : Json.createObjectBuilder();
+        extensions.add("degraded", Json.createObjectBuilder().add("store", "postgres").add("servedFrom", "neo4j"));
+        return Json.createObjectBuilder(document).add("extensions", extensions).build().toString();
     }
 
     /**

@@ -10,6 +10,11 @@ import io.coherence.application.security.PolicySettingsFixture;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.ScoreRepository;
 import io.coherence.domain.score.ScoreStatus;
+import io.coherence.domain.score.WindowTotals;
+import io.coherence.domain.signal.Signal;
+import io.coherence.domain.signal.SignalRepository;
+import io.coherence.domain.signal.WriteOutcome;
+import io.coherence.application.scoring.ScoringSettings;
 import io.coherence.domain.tenant.TenantId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +22,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -36,12 +42,21 @@ class ScoreQueryServiceTest {
 
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private static final TenantId A = TenantId.of("tenant-a");
+    private static final ScoringSettings SETTINGS =
+            new ScoringSettings(Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofMinutes(1), 500);
     private static final Caller READER = new Caller("alice", Optional.of("tenant-a"), Set.of("coherence:read"));
 
     private final FakeCache cache = new FakeCache();
     private final FakeScores scores = new FakeScores();
+    private final FakeSignals signals = new FakeSignals();
     private final ScoreQueryService service = new ScoreQueryService(new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), cache,
-            scores, Clock.fixed(NOW, ZoneOffset.UTC));
+            scores, signals, SETTINGS, QueryMetrics.NONE, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private CoherenceScore read(Caller caller, String tenantId) {
+        ScoreAnswer answer = service.tenantCoherence(caller, tenantId);
+        assertThat(answer.degraded()).as("served from the materialized scores").isFalse();
+        return answer.score();
+    }
 
     private CoherenceException refused(Caller caller, String tenantId) {
         CoherenceException e = catchThrowableOfType(CoherenceException.class,
@@ -55,7 +70,7 @@ class ScoreQueryServiceTest {
         CoherenceScore cached = new CoherenceScore(A, 0.8, ScoreStatus.HEALTHY, NOW.minusSeconds(30));
         cache.entries.put(A, cached);
 
-        assertThat(service.tenantCoherence(READER, "tenant-a")).isEqualTo(cached);
+        assertThat(read(READER, "tenant-a")).isEqualTo(cached);
         assertThat(scores.finds).hasValue(0);
     }
 
@@ -64,17 +79,17 @@ class ScoreQueryServiceTest {
         CoherenceScore stored = new CoherenceScore(A, 0.42, ScoreStatus.CRITICAL, NOW.minusSeconds(60));
         scores.rows.put(A, stored);
 
-        assertThat(service.tenantCoherence(READER, "tenant-a")).isEqualTo(stored);
+        assertThat(read(READER, "tenant-a")).isEqualTo(stored);
         assertThat(scores.finds).hasValue(1);
         assertThat(cache.entries).containsEntry(A, stored);
 
-        assertThat(service.tenantCoherence(READER, "tenant-a")).isEqualTo(stored);
+        assertThat(read(READER, "tenant-a")).isEqualTo(stored);
         assertThat(scores.finds).hasValue(1);
     }
 
     @Test
     void aTenantWithoutAScoreIsUnknownWithScoreZero() {
-        CoherenceScore score = service.tenantCoherence(READER, "tenant-a");
+        CoherenceScore score = read(READER, "tenant-a");
 
         assertThat(score).isEqualTo(new CoherenceScore(A, 0.0, ScoreStatus.UNKNOWN, NOW));
         assertThat(cache.entries).isEmpty();
@@ -125,8 +140,81 @@ class ScoreQueryServiceTest {
         String tenant = "t".repeat(128);
         Caller caller = new Caller("dave", Optional.of(tenant), Set.of("coherence:read"));
 
-        assertThat(service.tenantCoherence(caller, tenant).status()).isEqualTo(ScoreStatus.UNKNOWN);
+        assertThat(read(caller, tenant).status()).isEqualTo(ScoreStatus.UNKNOWN);
         assertThat(scores.finds).hasValue(1);
+    }
+
+    @Test
+    void whenTheScoreStoreFailsTheScoreIsComputedFromTheSignalsAndMarkedDegraded() {
+        scores.failure = new IllegalStateException("PostgreSQL did not answer");
+        signals.totals.put(A, new WindowTotals(1.6, 2.0, 2));
+
+        ScoreAnswer answer = service.tenantCoherence(READER, "tenant-a");
+
+        assertThat(answer.degraded()).isTrue();
+        assertThat(answer.score()).isEqualTo(new CoherenceScore(A, 0.8, ScoreStatus.HEALTHY, NOW));
+        assertThat(signals.windowsFrom).containsExactly(NOW.minus(Duration.ofHours(24)));
+        assertThat(cache.entries).as("a computed score is never cached").isEmpty();
+    }
+
+    @Test
+    void aDegradedReadOfATenantWithoutSignalsIsUnknown() {
+        scores.failure = new IllegalStateException("circuit open");
+
+        ScoreAnswer answer = service.tenantCoherence(READER, "tenant-a");
+
+        assertThat(answer.degraded()).isTrue();
+        assertThat(answer.score()).isEqualTo(CoherenceScore.unknown(A, NOW));
+    }
+
+    @Test
+    void withBothStoresFailingTheReadIsStoreUnavailableNeverAScore() {
+        scores.failure = new IllegalStateException("PostgreSQL did not answer");
+        signals.failure = new IllegalStateException("Neo4j did not answer");
+
+        CoherenceException e = refused(READER, "tenant-a");
+
+        assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+        assertThat(e.getMessage()).doesNotContain("PostgreSQL").doesNotContain("Neo4j");
+    }
+
+    @Test
+    void aCacheHitIsServedWhileTheScoreStoreFails() {
+        CoherenceScore cached = new CoherenceScore(A, 0.6, ScoreStatus.WARN, NOW.minusSeconds(5));
+        cache.entries.put(A, cached);
+        scores.failure = new IllegalStateException("PostgreSQL did not answer");
+
+        assertThat(read(READER, "tenant-a")).isEqualTo(cached);
+        assertThat(signals.windowsFrom).isEmpty();
+    }
+
+    @Test
+    void aForbiddenReadTouchesNoStoreEvenWhileDegraded() {
+        scores.failure = new IllegalStateException("PostgreSQL did not answer");
+
+        assertThat(refused(READER, "tenant-b").code()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(signals.windowsFrom).isEmpty();
+    }
+
+    private static final class FakeSignals implements SignalRepository {
+
+        final Map<TenantId, WindowTotals> totals = new HashMap<>();
+        final List<Instant> windowsFrom = new java.util.ArrayList<>();
+        RuntimeException failure;
+
+        @Override
+        public List<WriteOutcome> saveAll(List<Signal> signals) {
+            throw new UnsupportedOperationException("queries never write");
+        }
+
+        @Override
+        public WindowTotals windowTotals(TenantId tenant, Instant from) {
+            if (failure != null) {
+                throw failure;
+            }
+            windowsFrom.add(from);
+            return totals.getOrDefault(tenant, WindowTotals.EMPTY);
+        }
     }
 
     private static final class FakeCache implements ScoreCache {
@@ -151,6 +239,7 @@ class ScoreQueryServiceTest {
 
         final Map<TenantId, CoherenceScore> rows = new HashMap<>();
         final AtomicInteger finds = new AtomicInteger();
+        RuntimeException failure;
 
         @Override
         public void upsert(CoherenceScore score) {
@@ -160,6 +249,9 @@ class ScoreQueryServiceTest {
         @Override
         public Optional<CoherenceScore> find(TenantId tenant) {
             finds.incrementAndGet();
+            if (failure != null) {
+                throw failure;
+            }
             return Optional.ofNullable(rows.get(tenant));
         }
 
