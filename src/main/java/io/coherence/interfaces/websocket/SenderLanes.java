@@ -41,10 +41,6 @@ final class SenderLanes {
         lanes.values().forEach(lane -> lane.checkStuck(nowNanos, timeoutNanos));
     }
 
-    SenderThreads threads() {
-        return threads;
-    }
-
     private SenderLane newLane() {
         return new SenderLane(threads, writersPerTenant, lentPerTenant, blockedChanged);
     }
