@@ -38,6 +38,24 @@ public final class LibertyOverrides {
     }
 
     /**
+     * Gives the server's sockets a fixed send buffer of {@code bytes} (Linux doubles it) in
+     * {@code configDropins/overrides/tcp-options.xml}, instead of the megabytes the kernel grows a
+     * loopback socket's buffer to: a client that stops reading then blocks the server's writes
+     * after a few kilobytes, so tests reach that state with little data.
+     */
+    public static Path withSendBuffer(Path serverDir, int bytes) {
+        Path file = serverDir.resolve("configDropins/overrides/tcp-options.xml");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<server>\n"
+                    + "    <tcpOptions id=\"defaultTCPOptions\" sendBufferSize=\"" + bytes + "\"/>\n</server>\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /**
      * Empties the server's copy of includes/application.xml: Arquillian declares the WAR it deploys
      * itself, under the same name, so the production declaration must not be there as well.
      */

@@ -37,6 +37,8 @@ public class LibertyStackListener implements TestExecutionListener {
             "COHERENCE_WS_SEND_QUEUE", "32",
             "COHERENCE_WS_SLOW_CONSUMER_GRACE", "PT0.5S",
             "COHERENCE_WS_SEND_TIMEOUT", "PT1S",
+            "COHERENCE_WS_SENDER_THREADS_PER_TENANT", "2",
+            "COHERENCE_WS_LENT_SENDERS_PER_TENANT", "8",
             "COHERENCE_WS_MAX_MESSAGE_BYTES", "16384");
 
     /** Short PostgreSQL timeouts, so the tests of a hung database do not wait long. */
@@ -46,6 +48,9 @@ public class LibertyStackListener implements TestExecutionListener {
             "POSTGRES_QUERY_TIMEOUT", "3s",
             "POSTGRES_CANCEL_TIMEOUT", "1s",
             "POSTGRES_SOCKET_TIMEOUT", "4s");
+
+    /** The test server's socket send buffer (see {@link LibertyOverrides#withSendBuffer}). */
+    public static final int SEND_BUFFER_BYTES = 8192;
 
     private static volatile TcpGate neo4jGate;
     private static volatile TcpGate postgresGate;
@@ -91,6 +96,7 @@ public class LibertyStackListener implements TestExecutionListener {
         settings.put("COHERENCE_CONSOLE_LOG_LEVEL", "WARNING");
         settings.put("COHERENCE_PERSISTED_QUERIES_FILE", resourcePath(RETIRING_QUERIES));
         LibertyOverrides.write(serverDir, settings, "localConnector-1.0");
+        LibertyOverrides.withSendBuffer(serverDir, SEND_BUFFER_BYTES);
         LibertyOverrides.withoutDeclaredApplication(serverDir);
         System.setProperty(JVM_ARGUMENTS, jvmArguments());
         System.setProperty(HTTP_PORT, Integer.toString(httpPort));

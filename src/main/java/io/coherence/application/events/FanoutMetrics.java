@@ -9,9 +9,10 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
 /**
- * Subscription metrics: live connections and subscriptions, events sent and dropped (by reason),
- * events out of commit order, and the commit→send latency histogram
- * {@code subscription_fanout_latency_ms} (buckets in microprofile-config.properties).
+ * Subscription metrics: live connections and subscriptions, sender threads blocked on clients that
+ * stopped reading, events sent and dropped (by reason), events out of commit order, and the
+ * commit→send latency histogram {@code subscription_fanout_latency_ms} (buckets in
+ * microprofile-config.properties).
  */
 @ApplicationScoped
 public class FanoutMetrics implements FanoutCounts {
@@ -19,6 +20,7 @@ public class FanoutMetrics implements FanoutCounts {
     private final MetricRegistry registry;
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong subscriptions = new AtomicLong();
+    private final AtomicLong sendersBlocked = new AtomicLong();
 
     /** For the CDI client proxy only. */
     protected FanoutMetrics() {
@@ -34,6 +36,7 @@ public class FanoutMetrics implements FanoutCounts {
     void register(@Observes Startup startup) {
         registry.gauge("subscription_connections", connections, AtomicLong::get);
         registry.gauge("subscription_active", subscriptions, AtomicLong::get);
+        registry.gauge("subscription_senders_blocked", sendersBlocked, AtomicLong::get);
         registry.histogram("subscription_fanout_latency_ms");
         registry.counter("subscription_events_sent");
     }
@@ -52,6 +55,11 @@ public class FanoutMetrics implements FanoutCounts {
 
     public void subscriptionEnded() {
         subscriptions.decrementAndGet();
+    }
+
+    /** Sender threads found blocked on a client that stopped reading (+1), or whose write returned (-1). */
+    public void sendersBlocked(long delta) {
+        sendersBlocked.addAndGet(delta);
     }
 
     /** One event reached a client's socket, {@code latencyMillis} after its commit. */

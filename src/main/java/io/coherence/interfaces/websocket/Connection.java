@@ -60,9 +60,10 @@ final class Connection {
         this.transport = transport;
         this.services = services;
         this.limits = services.limits();
-        this.outbox = new Outbox(transport, services.sender(), limits.sendQueue(), limits.slowConsumerGrace().toNanos(),
+        this.outbox = new Outbox(transport, services.senders().unadmitted(), limits.sendQueue(),
+                limits.slowConsumerGrace().toNanos(),
                 committedAt -> services.metrics().sent(System.currentTimeMillis() - committedAt),
-                services::senderReleased);
+                () -> slowConsumer("a message was not taken within " + limits.sendTimeout().toMillis() + " ms"));
     }
 
     synchronized void opened() {
@@ -132,6 +133,7 @@ final class Connection {
         }
         admittedTenant = tenant;
         identity = verified;
+        outbox.sendVia(services.senders().forTenant(tenant));
         long untilExpiry = Duration.between(Instant.now(), verified.expiresAt()).toMillis();
         expiryTimer = services.scheduler().schedule(this::expired, Math.max(0, untilExpiry), TimeUnit.MILLISECONDS);
         outbox.control("{\"type\":\"connection_ack\"}");
@@ -240,14 +242,6 @@ final class Connection {
         services.closer().execute(() -> close(TRY_AGAIN_LATER, "SLOW_CONSUMER: " + why));
     }
 
-    /** Called by the watchdog: a client that has not taken a frame within the send timeout is cut off. */
-    void checkStuck(long nowNanos) {
-        if (outbox.stuck(nowNanos, limits.sendTimeout().toNanos())) {
-            services.senderPinned();
-            slowConsumer("a message was not taken within " + limits.sendTimeout().toMillis() + " ms");
-        }
-    }
-
     long slowConsumerGraceMillis() {
         return limits.slowConsumerGrace().toMillis();
     }
@@ -271,6 +265,7 @@ final class Connection {
     /** The socket is gone (either side closed it). */
     synchronized void closed() {
         shutdown();
+        outbox.discard();
     }
 
     private void shutdown() {

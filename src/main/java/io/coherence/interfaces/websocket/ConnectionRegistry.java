@@ -3,7 +3,6 @@ package io.coherence.interfaces.websocket;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /** The live connections of this replica, and how many each tenant holds. */
 final class ConnectionRegistry {
@@ -39,9 +38,5 @@ final class ConnectionRegistry {
 
     Set<Connection> live() {
         return Set.copyOf(live);
-    }
-
-    void forEachLive(Consumer<Connection> action) {
-        live.forEach(action);
     }
 }

@@ -1,7 +1,6 @@
 package io.coherence.interfaces.websocket;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
 
 /**
@@ -11,12 +10,21 @@ import java.util.function.LongConsumer;
  * cannot keep up: {@link #overflowing(long)} tells the connection to close it.
  *
  * <p>Queuing never sends on the caller's thread (the caller is the signal writer, which must not
- * do socket work): frames go out on the sender executor, {@link #FRAMES_PER_TURN} at a time per
- * connection, so one busy connection cannot hold a sender thread. A close waits for the frame in
- * flight, so a close frame never interleaves with an event frame (and, in Liberty, a session
- * closed under a blocked write strands the writing thread).
+ * do socket work): frames go out in turns on the {@link Sender} (the tenant's sender lane),
+ * {@link #FRAMES_PER_TURN} at a time per connection, so one busy connection cannot hold a sender
+ * thread. A close waits for the frame in flight, so a close frame never interleaves with an event
+ * frame (and, in Liberty, a session closed under a blocked write strands the writing thread).
  */
 final class Outbox {
+
+    /** Runs an outbox's turns: {@link #pump()} once per submit, on a thread that may do socket work. */
+    interface Sender {
+        void submit(Outbox outbox);
+
+        /** The outbox closed: a turn of it that has not started yet need not run. */
+        default void withdraw(Outbox outbox) {
+        }
+    }
 
     /** Protocol messages beyond the event capacity before a client that never reads is cut off. */
     static final int CONTROL_ALLOWANCE = 256;
@@ -25,11 +33,13 @@ final class Outbox {
     static final int FRAMES_PER_TURN = 64;
 
     private final Transport transport;
-    private final Executor sender;
+    private volatile Sender sender;
+    /** Where the last turn was submitted, so a close can withdraw it. */
+    private volatile Sender submittedTo;
     private final int capacity;
     private final long graceNanos;
     private final LongConsumer eventSent;
-    private final Runnable unstuck;
+    private final Runnable stuck;
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private int events;
     private boolean inFlight;
@@ -44,16 +54,21 @@ final class Outbox {
     /**
      * @param eventSent told, per event frame, its commit time in epoch milliseconds once the frame
      *                  was written to the socket
-     * @param unstuck   told when a frame reported by {@link #stuck} was written or failed after all
+     * @param stuck     told when {@link #checkStuck} finds a frame the client has not taken in time
      */
-    Outbox(Transport transport, Executor sender, int capacity, long graceNanos, LongConsumer eventSent,
-           Runnable unstuck) {
+    Outbox(Transport transport, Sender sender, int capacity, long graceNanos, LongConsumer eventSent,
+           Runnable stuck) {
         this.transport = transport;
         this.sender = sender;
         this.capacity = capacity;
         this.graceNanos = graceNanos;
         this.eventSent = eventSent;
-        this.unstuck = unstuck;
+        this.stuck = stuck;
+    }
+
+    /** Later turns run on this sender: the connection's tenant became known. */
+    void sendVia(Sender next) {
+        sender = next;
     }
 
     /** Queues a protocol message; false when even the allowance for them is used up, or closing. */
@@ -94,14 +109,17 @@ final class Outbox {
 
     /**
      * True, once per blocked frame, when that frame has been on its way to the client for longer
-     * than {@code timeoutNanos}: the client stopped reading.
+     * than {@code timeoutNanos}: the client stopped reading. Tells the {@code stuck} callback too.
      */
-    synchronized boolean stuck(long nowNanos, long timeoutNanos) {
-        if (inFlight && !reportedStuck && nowNanos - inFlightSince > timeoutNanos) {
+    boolean checkStuck(long nowNanos, long timeoutNanos) {
+        synchronized (this) {
+            if (!inFlight || reportedStuck || nowNanos - inFlightSince <= timeoutNanos) {
+                return false;
+            }
             reportedStuck = true;
-            return true;
         }
-        return false;
+        stuck.run();
+        return true;
     }
 
     /** True when at most half the event capacity is in use. */
@@ -136,7 +154,29 @@ final class Outbox {
             }
             closed = true;
         }
+        withdraw();
         transport.close(code, reason);
+    }
+
+    /**
+     * The socket is gone: drops what is queued and leaves the sender, where a turn may wait for
+     * long behind the tenant's blocked writes. A frame in flight fails or returns on its own.
+     */
+    void discard() {
+        synchronized (this) {
+            closing = true;
+            closed = true;
+            queue.clear();
+            events = 0;
+        }
+        withdraw();
+    }
+
+    private void withdraw() {
+        Sender s = submittedTo;
+        if (s != null) {
+            s.withdraw(this);
+        }
     }
 
     private void requestPump() {
@@ -146,14 +186,20 @@ final class Outbox {
             }
             pumping = true;
         }
-        sender.execute(this::pump);
+        submit();
+    }
+
+    private void submit() {
+        Sender s = sender;
+        submittedTo = s;
+        s.submit(this);
     }
 
     /**
-     * Sends until a send is outstanding, nothing is left, or this turn wrote its share (then the
-     * rest goes back to the sender pool, behind other connections); runs on one thread at a time.
+     * One turn: sends until a send is outstanding, nothing is left, or this turn wrote its share
+     * (then the rest goes back to the sender, behind other connections); one thread at a time.
      */
-    private void pump() {
+    void pump() {
         int written = 0;
         while (true) {
             Frame next;
@@ -163,7 +209,7 @@ final class Outbox {
                     return;
                 }
                 if (written++ == FRAMES_PER_TURN) {
-                    sender.execute(this::pump);
+                    submit();
                     return;
                 }
                 next = queue.poll();
@@ -185,11 +231,9 @@ final class Outbox {
 
     private void sent(Frame frame, boolean written) {
         boolean pumpHere;
-        boolean wasStuck;
         Frame close;
         synchronized (this) {
             inFlight = false;
-            wasStuck = reportedStuck;
             reportedStuck = false;
             if (frame.committedAtMillis() >= 0 && events > 0) {
                 events--;
@@ -207,9 +251,6 @@ final class Outbox {
             if (pumpHere) {
                 pumping = true;
             }
-        }
-        if (wasStuck) {
-            unstuck.run();
         }
         if (written && frame.committedAtMillis() >= 0) {
             eventSent.accept(frame.committedAtMillis());

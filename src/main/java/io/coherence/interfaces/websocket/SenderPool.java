@@ -1,31 +1,31 @@
 package io.coherence.interfaces.websocket;
 
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The threads that write frames to sockets. Writes block (Liberty's blocking send costs about a
- * third of its asynchronous one per frame), so a client that stops reading holds a thread until it
- * reads again or disconnects; closing its session meanwhile would strand the thread for good in
- * Liberty 26.0.0.3. The pool therefore grows by one thread per such client (at most
- * {@code maxPinned}) and shrinks back when its write returns, so healthy connections keep
- * {@code threads} writers.
+ * The sender threads. Writes block (Liberty's blocking send costs about a third of its
+ * asynchronous one per frame), so a client that stops reading holds a thread until it reads again
+ * or disconnects; closing its session meanwhile would strand the thread for good in Liberty
+ * 26.0.0.3. The pool therefore grows by one thread per such write (at most {@code maxLent}) and
+ * shrinks back when the write returns, so the other connections keep {@code threads} writers.
+ * How many of the lent threads one tenant gets is {@link SenderLane}'s business.
  */
-final class SenderPool implements Executor {
+final class SenderPool implements SenderThreads {
 
     private static final Logger LOG = Logger.getLogger(SenderPool.class.getName());
 
     private final int threads;
-    private final int maxPinned;
+    private final int maxLent;
     private final ThreadPoolExecutor pool;
-    private int pinned;
+    private int lent;
+    private boolean warned;
 
-    SenderPool(int threads, int maxPinned) {
+    SenderPool(int threads, int maxLent) {
         this.threads = threads;
-        this.maxPinned = maxPinned;
+        this.maxLent = maxLent;
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "coherence-subscription-sender");
             t.setDaemon(true);
@@ -38,28 +38,32 @@ final class SenderPool implements Executor {
         pool.execute(task);
     }
 
-    /** A write is blocked on a client that does not read: lend the pool a thread in its place. */
-    synchronized void pinned() {
-        pinned++;
-        if (pinned > maxPinned) {
-            LOG.warning(() -> pinned + " subscription sockets are not reading; the pool stays at "
-                    + (threads + maxPinned) + " threads");
-            return;
+    @Override
+    public synchronized boolean lend() {
+        if (lent >= maxLent) {
+            if (!warned) {
+                warned = true;
+                LOG.warning(() -> maxLent + " sender threads are lent for clients that do not read; further ones"
+                        + " block the pool's own " + threads + " threads until those clients read or disconnect");
+            }
+            return false;
         }
-        pool.setMaximumPoolSize(threads + pinned);
-        pool.setCorePoolSize(threads + pinned);
+        lent++;
+        pool.setMaximumPoolSize(threads + lent);
+        pool.setCorePoolSize(threads + lent);
+        return true;
     }
 
-    /** A blocked write returned (the client read or went away). */
-    synchronized void released() {
-        pinned--;
-        int size = threads + Math.min(Math.max(pinned, 0), maxPinned);
-        pool.setCorePoolSize(size);
-        pool.setMaximumPoolSize(size);
+    @Override
+    public synchronized void giveBack() {
+        lent--;
+        warned = false;
+        pool.setCorePoolSize(threads + lent);
+        pool.setMaximumPoolSize(threads + lent);
     }
 
-    synchronized int pinnedCount() {
-        return pinned;
+    synchronized int lentCount() {
+        return lent;
     }
 
     int poolSize() {

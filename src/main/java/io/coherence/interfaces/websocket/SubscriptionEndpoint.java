@@ -85,8 +85,8 @@ public class SubscriptionEndpoint {
     /**
      * The socket as the connection sees it. A send writes on the sender thread and returns when the
      * frame is written: Liberty's asynchronous sends (handler or future) cost about three times as
-     * much per frame. A client that stops reading blocks its sender thread; the connection registry's
-     * watchdog closes such a connection after the send timeout.
+     * much per frame. A client that stops reading blocks its sender thread; after the send timeout
+     * the watchdog lends a thread in its place (within the tenant's share) and closes the connection.
      */
     private static final class SessionTransport implements Transport {
 

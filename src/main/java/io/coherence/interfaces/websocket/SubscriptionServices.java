@@ -12,10 +12,10 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,8 +30,8 @@ public class SubscriptionServices {
 
     private static final Logger LOG = Logger.getLogger(SubscriptionServices.class.getName());
 
-    /** Sender threads lent in place of ones blocked on clients that do not read. */
-    static final int MAX_PINNED_SENDERS = 256;
+    /** Sender threads lent in place of ones blocked on clients that do not read, all tenants together. */
+    static final int MAX_LENT_SENDERS = 256;
 
     /** Distinct plans kept for shared rendering before the cache starts over. */
     static final int MAX_RENDERERS = 10_000;
@@ -62,9 +62,10 @@ public class SubscriptionServices {
     @ConfigProperty(name = "COHERENCE_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION")
     int subscriptionsPerConnection;
 
+    /** Read for each new connection, so an operator's change applies without a restart. */
     @Inject
     @ConfigProperty(name = "COHERENCE_WS_MAX_CONNECTIONS_PER_TENANT")
-    int connectionsPerTenant;
+    Provider<Integer> connectionsPerTenant;
 
     @Inject
     @ConfigProperty(name = "COHERENCE_WS_SEND_QUEUE")
@@ -84,7 +85,15 @@ public class SubscriptionServices {
 
     @Inject
     @ConfigProperty(name = "COHERENCE_WS_SENDER_THREADS")
-    int senderThreads;
+    int senderThreadCount;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_WS_SENDER_THREADS_PER_TENANT")
+    int senderThreadsPerTenant;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_WS_LENT_SENDERS_PER_TENANT")
+    int lentSendersPerTenant;
 
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final Map<Planned.Subscription, EventRenderer> renderers = new ConcurrentHashMap<>();
@@ -93,8 +102,12 @@ public class SubscriptionServices {
         t.setDaemon(true);
         return t;
     });
-    /** Writes every connection's frames, so the signal writer that publishes never does socket work. */
-    volatile Executor sender;
+    /**
+     * The threads that write every connection's frames, so the signal writer that publishes never
+     * does socket work; the {@link SenderPool} unless a test sets them.
+     */
+    volatile SenderThreads senderThreads;
+    private volatile SenderLanes senders;
     /** Closing a socket whose client does not read can block until the close frame times out. */
     private final ExecutorService closer = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "coherence-subscription-closer");
@@ -105,15 +118,14 @@ public class SubscriptionServices {
     /** The GraphQL limits; from configuration unless a test sets them. */
     volatile GraphQLLimits graphQLLimits;
 
-    /** How often the watchdog looks for connections whose client stopped reading. */
+    /** How often the watchdog looks for writes blocked on clients that stopped reading. */
     static final long WATCHDOG_MILLIS = 250;
 
     @PostConstruct
     void startWatchdog() {
         scheduler.scheduleWithFixedDelay(() -> {
             try {
-                long now = System.nanoTime();
-                registry.forEachLive(c -> c.checkStuck(now));
+                senders().checkStuck(System.nanoTime(), sendTimeout.toNanos());
             } catch (RuntimeException e) {
                 // A scheduled task that throws is never run again; log and keep watching.
                 LOG.log(Level.SEVERE, "subscription watchdog failed", e);
@@ -127,7 +139,7 @@ public class SubscriptionServices {
     }
 
     SubscriptionLimits limits() {
-        return new SubscriptionLimits(initTimeout, subscriptionsPerConnection, connectionsPerTenant, sendQueue,
+        return new SubscriptionLimits(initTimeout, subscriptionsPerConnection, connectionsPerTenant.get(), sendQueue,
                 slowConsumerGrace, sendTimeout, maxMessageBytes);
     }
 
@@ -187,30 +199,27 @@ public class SubscriptionServices {
         return closer;
     }
 
-    /** A sender thread is blocked on a client that stopped reading. */
-    void senderPinned() {
-        if (sender instanceof SenderPool pool) {
-            pool.pinned();
-        }
-    }
-
-    void senderReleased() {
-        if (sender instanceof SenderPool pool) {
-            pool.released();
-        }
-    }
-
-    Executor sender() {
-        Executor e = sender;
-        if (e == null) {
+    /** The sender threads, one lane per tenant. */
+    SenderLanes senders() {
+        SenderLanes lanes = senders;
+        if (lanes == null) {
             synchronized (this) {
-                if (sender == null) {
-                    sender = new SenderPool(senderThreads, MAX_PINNED_SENDERS);
+                if (senders == null) {
+                    if (senderThreads == null) {
+                        senderThreads = new SenderPool(senderThreadCount, MAX_LENT_SENDERS);
+                    }
+                    int perTenant = Math.max(1, Math.min(senderThreadsPerTenant, senderThreadCount - 1));
+                    if (perTenant != senderThreadsPerTenant) {
+                        LOG.warning(() -> "COHERENCE_WS_SENDER_THREADS_PER_TENANT=" + senderThreadsPerTenant
+                                + " leaves other tenants no writer of COHERENCE_WS_SENDER_THREADS=" + senderThreadCount
+                                + "; using " + perTenant);
+                    }
+                    senders = new SenderLanes(senderThreads, perTenant, lentSendersPerTenant, metrics::sendersBlocked);
                 }
-                e = sender;
+                lanes = senders;
             }
         }
-        return e;
+        return lanes;
     }
 
     /** Tells every client the replica is going away (1001), so graphql-ws clients reconnect elsewhere. */
@@ -219,7 +228,7 @@ public class SubscriptionServices {
         registry.live().forEach(c -> c.close(1001, "server shutting down"));
         scheduler.shutdownNow();
         closer.shutdownNow();
-        if (sender instanceof SenderPool pool) {
+        if (senderThreads instanceof SenderPool pool) {
             pool.shutdown();
         }
     }

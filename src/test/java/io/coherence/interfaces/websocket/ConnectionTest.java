@@ -64,12 +64,15 @@ class ConnectionTest {
         s.metrics = new CountingMetrics();
         s.initTimeout = Duration.ofSeconds(30);
         s.subscriptionsPerConnection = 2;
-        s.connectionsPerTenant = 10;
+        s.connectionsPerTenant = () -> 10;
         s.sendQueue = 16;
         s.slowConsumerGrace = Duration.ofSeconds(1);
         s.maxMessageBytes = 4096;
         // Sends start on the calling thread here, so each test sees the socket right after acting.
-        s.sender = Runnable::run;
+        s.senderThreads = new InlineSenderThreads();
+        s.senderThreadCount = 2;
+        s.senderThreadsPerTenant = 1;
+        s.lentSendersPerTenant = 1;
         s.graphQLLimits = new io.coherence.interfaces.graphql.GraphQLLimits(16_384, 5, 10, 200, 30);
         s.rateLimiter = new RateLimiter(new LocalRateBuckets(),
                 () -> new RateLimitSettings(RateLimit.OFF, new RateLimit(1, 3), RateLimit.OFF));

@@ -13,8 +13,8 @@ class OutboxTest {
 
     private final FakeTransport transport = new FakeTransport();
     private final List<Long> sentEvents = new ArrayList<>();
-    private int unstuck;
-    private final Outbox outbox = new Outbox(transport, Runnable::run, 4, GRACE, sentEvents::add, () -> unstuck++);
+    private int stuck;
+    private final Outbox outbox = new Outbox(transport, Outbox::pump, 4, GRACE, sentEvents::add, () -> stuck++);
 
     @Test
     void framesGoOutOneAtATimeInOrder() {
@@ -78,7 +78,7 @@ class OutboxTest {
     /** A deep queue drained by sends that complete inline must loop, not recurse (no stack overflow). */
     @Test
     void sendsThatCompleteOnTheSendingThreadDrainALongQueueIteratively() {
-        Outbox roomy = new Outbox(transport, Runnable::run, 1_000_000, GRACE, sentEvents::add, () -> unstuck++);
+        Outbox roomy = new Outbox(transport, Outbox::pump, 1_000_000, GRACE, sentEvents::add, () -> stuck++);
         transport.hold();
         for (int i = 0; i < 100_000; i++) {
             roomy.event("m" + i, i, 0);
@@ -93,7 +93,7 @@ class OutboxTest {
     @Test
     void queuingNeverSendsOnTheCallersThread() {
         List<Runnable> tasks = new ArrayList<>();
-        Outbox handedOff = new Outbox(transport, tasks::add, 4, GRACE, sentEvents::add, () -> unstuck++);
+        Outbox handedOff = new Outbox(transport, o -> tasks.add(o::pump), 4, GRACE, sentEvents::add, () -> stuck++);
 
         handedOff.event("e", 1, 0);
         handedOff.event("f", 2, 0);
@@ -120,19 +120,46 @@ class OutboxTest {
     }
 
     @Test
+    void aDiscardedOutboxSendsNothingMoreAndWithdrawsItsWaitingTurn() {
+        List<Outbox> withdrawn = new ArrayList<>();
+        List<Runnable> turns = new ArrayList<>();
+        Outbox.Sender sender = new Outbox.Sender() {
+            @Override
+            public void submit(Outbox o) {
+                turns.add(o::pump);
+            }
+
+            @Override
+            public void withdraw(Outbox o) {
+                withdrawn.add(o);
+            }
+        };
+        Outbox waiting = new Outbox(transport, sender, 4, GRACE, sentEvents::add, () -> stuck++);
+        waiting.event("e", 1, 0);
+
+        waiting.discard();
+
+        assertThat(withdrawn).containsExactly(waiting);
+        turns.forEach(Runnable::run);
+        assertThat(transport.sent).isEmpty();
+        assertThat(waiting.control("after")).isFalse();
+    }
+
+    @Test
     void aFrameNotTakenWithinTheTimeoutIsStuck() {
         transport.hold();
         long before = System.nanoTime();
         outbox.event("never-read", 1, 0);
 
-        assertThat(outbox.stuck(before, GRACE)).isFalse();
-        assertThat(outbox.stuck(System.nanoTime() + GRACE + 1, GRACE)).isTrue();
-        assertThat(outbox.stuck(System.nanoTime() + GRACE + 1, GRACE)).as("reported once per frame").isFalse();
-        assertThat(unstuck).isZero();
+        assertThat(outbox.checkStuck(before, GRACE)).isFalse();
+        assertThat(stuck).isZero();
+        assertThat(outbox.checkStuck(System.nanoTime() + GRACE + 1, GRACE)).isTrue();
+        assertThat(stuck).as("the connection is told").isEqualTo(1);
+        assertThat(outbox.checkStuck(System.nanoTime() + GRACE + 1, GRACE)).as("reported once per frame").isFalse();
 
         transport.completeOne();
 
-        assertThat(unstuck).as("the blocked write returned").isEqualTo(1);
-        assertThat(outbox.stuck(System.nanoTime() + GRACE + 1, GRACE)).as("nothing in flight").isFalse();
+        assertThat(outbox.checkStuck(System.nanoTime() + GRACE + 1, GRACE)).as("nothing in flight").isFalse();
+        assertThat(stuck).isEqualTo(1);
     }
 }

@@ -15,22 +15,23 @@ class SenderPoolTest {
     }
 
     @Test
-    void eachPinnedThreadIsReplacedUntilTheCapAndGivenBackWhenReleased() {
-        pool.pinned();
-        pool.pinned();
+    void eachBlockedThreadIsReplacedUntilTheCapAndGivenBackWhenItsWriteReturns() {
+        assertThat(pool.lend()).isTrue();
+        assertThat(pool.lend()).isTrue();
         assertThat(pool.poolSize()).isEqualTo(4);
 
-        pool.pinned();
-        pool.pinned();
-        assertThat(pool.poolSize()).as("at most 3 lent threads").isEqualTo(5);
-        assertThat(pool.pinnedCount()).isEqualTo(4);
-
-        pool.released();
+        assertThat(pool.lend()).isTrue();
+        assertThat(pool.lend()).as("at most 3 lent threads").isFalse();
         assertThat(pool.poolSize()).isEqualTo(5);
-        pool.released();
-        pool.released();
-        pool.released();
+        assertThat(pool.lentCount()).isEqualTo(3);
+
+        pool.giveBack();
+        assertThat(pool.poolSize()).isEqualTo(4);
+        assertThat(pool.lend()).as("room again").isTrue();
+        pool.giveBack();
+        pool.giveBack();
+        pool.giveBack();
         assertThat(pool.poolSize()).isEqualTo(2);
-        assertThat(pool.pinnedCount()).isZero();
+        assertThat(pool.lentCount()).isZero();
     }
 }
