@@ -89,10 +89,8 @@ public class GraphQLErrorFilter extends HttpFilter {
      * because the materialized scores (PostgreSQL) were unavailable.
      */
     static String withDegradedExtension(String json) {
-        JsonObject document;
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
-            document = reader.readObject();
-        } catch (JsonException e) {
+        JsonObject document = parsed(json);
+        if (document == null) {
             return json;
         }
         JsonObjectBuilder extensions = document.get("extensions") instanceof JsonObject existing
@@ -127,14 +125,18 @@ public class GraphQLErrorFilter extends HttpFilter {
         return false;
     }
 
-    private String rewrite(String json) {
-        JsonObject document;
+    /** The answer as a JSON object, or null when it is not one (then it is passed on as it is). */
+    private static JsonObject parsed(String json) {
         try (JsonReader reader = Json.createReader(new StringReader(json))) {
-            document = reader.readObject();
+            return reader.readObject();
         } catch (JsonException e) {
-            return json;
+            return null;
         }
-        if (!document.containsKey("errors")) {
+    }
+
+    private String rewrite(String json) {
+        JsonObject document = parsed(json);
+        if (document == null || !document.containsKey("errors")) {
             return json;
         }
         JsonArrayBuilder errors = Json.createArrayBuilder();
