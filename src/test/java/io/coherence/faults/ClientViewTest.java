@@ -22,6 +22,8 @@ class ClientViewTest {
         assertThat(HttpWriters.retryable(answer(422, "IDEMPOTENCY_KEY_REUSED"))).isFalse();
         assertThat(HttpWriters.retryable(answer(400, "BAD_USER_INPUT"))).isFalse();
         assertThat(HttpWriters.retryable(answer(401, "UNAUTHENTICATED"))).isFalse();
+        // Liberty's own 404 while the application starts, not the service's
+        assertThat(HttpWriters.retryable(answer(404, ServiceClient.NO_CODE))).isTrue();
     }
 
     @Test

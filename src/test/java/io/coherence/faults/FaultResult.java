@@ -18,8 +18,13 @@ record FaultResult(Fault fault, String httpTenant, String kafkaTenant, LedgerChe
      * The materialized score against the weighted mean of the distinct stored signals, and the
      * tenant's counters against the distinct signals: a signal counted twice shows in either.
      */
-    record ScoreCheck(BigDecimal expected, BigDecimal materialized, long signalVersion, long distinctStored, long emits,
-                      long storedRows) {
+    record ScoreCheck(BigDecimal expected, BigDecimal materialized, long signalVersion, long scoredVersion,
+                      long distinctStored, long emits, long storedRows) {
+
+        /** The materializer scored the tenant at its last signal version. */
+        boolean caughtUp() {
+            return scoredVersion >= signalVersion;
+        }
 
         boolean scoreOk() {
             return expected == null ? materialized == null || materialized.signum() == 0
@@ -86,6 +91,12 @@ record FaultResult(Fault fault, String httpTenant, String kafkaTenant, LedgerChe
             misses.add("not recovered before the deadline");
         } else if (recovery.total() > RECOVERY_GOAL_SECONDS) {
             misses.add(String.format(java.util.Locale.ROOT, "recovery %.1f s > %.0f s", recovery.total(), RECOVERY_GOAL_SECONDS));
+        }
+        for (ScoreCheck s : List.of(httpScore, kafkaScore)) {
+            if (!s.caughtUp()) {
+                misses.add("the materializer had scored signal_version " + s.scoredVersion() + " of " + s.signalVersion()
+                        + " by the end");
+            }
         }
         if (http.indeterminate() + kafka.indeterminate() > 0) {
             misses.add(http.indeterminate() + kafka.indeterminate() + " signals stored but never acknowledged");

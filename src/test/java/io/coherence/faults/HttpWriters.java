@@ -121,9 +121,14 @@ final class HttpWriters {
         }
     }
 
-    /** What the README says a client may retry with the same key and body. */
+    /**
+     * What the README says a client may retry with the same key and body; and a 404 without the
+     * service's error document, which is Liberty answering before the application has started
+     * (what a load balancer would hide by not routing to an unready server).
+     */
     static boolean retryable(ServiceClient.Answer a) {
         return a.transportFailure() || a.status() >= 500 || a.status() == 429
-                || a.status() == 409 && "IDEMPOTENCY_KEY_IN_USE".equals(a.code());
+                || a.status() == 409 && "IDEMPOTENCY_KEY_IN_USE".equals(a.code())
+                || a.status() == 404 && ServiceClient.NO_CODE.equals(a.code());
     }
 }

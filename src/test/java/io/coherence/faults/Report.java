@@ -122,9 +122,10 @@ final class Report {
     }
 
     private static void score(PrintStream out, String channel, FaultResult.ScoreCheck s) {
-        out.printf(Locale.ROOT, "   score %-6s materialized %s, expected %s (%s); signal_version %d, EMITS %d, for %d distinct signals in %d nodes%s%n",
-                channel, s.materialized(), s.expected(), s.scoreOk() ? "equal" : "DIFFERENT", s.signalVersion(), s.emits(),
-                s.distinctStored(), s.storedRows(), s.countsOk() ? "" : " (COUNTED TWICE)");
+        out.printf(Locale.ROOT, "   score %-6s materialized %s, expected %s (%s), scored at version %d; signal_version %d,"
+                        + " EMITS %d, for %d distinct signals in %d nodes%s%n",
+                channel, s.materialized(), s.expected(), s.scoreOk() ? "equal" : "DIFFERENT", s.scoredVersion(),
+                s.signalVersion(), s.emits(), s.distinctStored(), s.storedRows(), s.countsOk() ? "" : " (COUNTED TWICE)");
     }
 
     private static JsonObjectBuilder account(LedgerCheck.Account a) {
@@ -147,6 +148,7 @@ final class Report {
                 .add("materialized", s.materialized() == null ? "" : s.materialized().toPlainString())
                 .add("scoreOk", s.scoreOk())
                 .add("signalVersion", s.signalVersion())
+                .add("scoredVersion", s.scoredVersion())
                 .add("emits", s.emits())
                 .add("distinctStored", s.distinctStored())
                 .add("countsOk", s.countsOk());

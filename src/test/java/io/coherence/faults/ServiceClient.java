@@ -26,6 +26,9 @@ final class ServiceClient {
     /** Longer than the server's longest wait for a commit (COHERENCE_WRITER_TIMEOUT, 30 s), which answers 503. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(40);
 
+    /** The code of an answer that carries no error document of the service's. */
+    static final String NO_CODE = "(no code)";
+
     private static final String READ = GraphQLDocuments.load("k6-read.graphql");
 
     /** HTTP/1.1: the JDK client otherwise upgrades to h2c, which Liberty answered with GOAWAY under load. */
@@ -143,7 +146,7 @@ final class ServiceClient {
                 }
             }
         }
-        return "(no code)";
+        return NO_CODE;
     }
 
     /** The REST error document's {@code error.code}, or the status alone. */
@@ -155,7 +158,7 @@ final class ServiceClient {
                 return error.getString("code");
             }
         }
-        return "(no code)";
+        return NO_CODE;
     }
 
     private static JsonObject parse(String body) {
