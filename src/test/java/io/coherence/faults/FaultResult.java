@@ -41,7 +41,8 @@ record FaultResult(Fault fault, String httpTenant, String kafkaTenant, LedgerChe
      * measured never happened (no error after the return) or was not reached before the deadline.
      */
     record Recovery(double restartSeconds, Double firstWriteOk, Double lastWriteError, Double firstReadOk,
-                    Double lastReadNotOk, Double kafkaCaughtUp, Double scoreCaughtUp, Double bridgeBack,
+                    Double lastReadNotOk, Double kafkaCaughtUp, Double scoreCaughtUp, Double materializerBack,
+                    Double bridgeBack,
                     boolean reached, double total) {
     }
 

@@ -88,8 +88,9 @@ final class FaultRun {
             long restoreAt = System.nanoTime();
             long deadline = restoreAt + settings.retryWindow().toNanos();
             writers.retryUntil(deadline);
+            // It watches as long as the run's own checks may wait, so a late catch-up is still timed.
             RecoveryMonitor monitor = RecoveryMonitor.start(stores, httpTenant, kafkaTenant,
-                    kafka.signalsAckedBy(restoreAt), deadline);
+                    kafka.signalsAckedBy(restoreAt), deadline + KAFKA_DRAIN.plus(SCORE_WAIT).toNanos());
             pause(settings.after());
 
             writers.stopNewRequests();
@@ -100,10 +101,6 @@ final class FaultRun {
             if (!writers.awaitSettled(deadline + TimeUnit.SECONDS.toNanos(45))) {
                 notes.add("some writers had not settled by the deadline");
             }
-            monitor.await();
-            if (monitor.failure() != null) {
-                notes.add("recovery monitor failed: " + monitor.failure());
-            }
             long ackedKafka = ledger.count(kafkaTenant, "kafka", Ledger.Fate.ACKNOWLEDGED);
             awaitUntil(KAFKA_DRAIN, () -> stores.signalCount(kafkaTenant) >= ackedKafka);
             awaitQuiet(stores, httpTenant);
@@ -113,6 +110,10 @@ final class FaultRun {
                     stores.signals(kafkaTenant));
             FaultResult.ScoreCheck httpScore = scoreCheck(stores, httpTenant, http);
             FaultResult.ScoreCheck kafkaScore = scoreCheck(stores, kafkaTenant, kafkaAccount);
+            monitor.stop();
+            if (monitor.failure() != null) {
+                notes.add("recovery monitor failed: " + monitor.failure());
+            }
 
             Map<String, Double> metricsAfter = Metrics.parse(client.metrics());
             Map<String, Double> metrics = fault.store == null ? metricsAfter : Metrics.delta(metricsBefore, metricsAfter);
@@ -243,15 +244,18 @@ final class FaultRun {
         Double kafka = monitor.kafkaCaughtUp() == 0 ? null : seconds(Math.max(0, monitor.kafkaCaughtUp() - restoreAt));
         Double score = monitor.scoreCaughtUp() == 0 ? null : seconds(Math.max(0, monitor.scoreCaughtUp() - restoreAt));
         Double bridge = after(timeline.first(Timeline.Kind.BRIDGE, Timeline.Outcome.OK, restoreAt), restoreAt);
+        Double materializer = monitor.materializerBack() == 0 ? null
+                : seconds(Math.max(0, monitor.materializerBack() - restoreAt));
         boolean reached = firstWrite != null && firstRead != null && kafka != null && score != null
-                && (fault != Fault.REDIS_DOWN || bridge != null);
+                && materializer != null && (fault != Fault.REDIS_DOWN || bridge != null);
         double total = 0;
-        for (Double d : new Double[] {lastWriteError, lastReadNotOk, kafka, score,
+        // Back to normal once every kind of request succeeds again and nothing fails any more.
+        for (Double d : new Double[] {firstWrite, lastWriteError, firstRead, lastReadNotOk, kafka, score, materializer,
                 fault == Fault.REDIS_DOWN ? bridge : null}) {
             total = d == null ? total : Math.max(total, d);
         }
-        return new FaultResult.Recovery(restart, firstWrite, lastWriteError, firstRead, lastReadNotOk, kafka, score, bridge,
-                reached, total);
+        return new FaultResult.Recovery(restart, firstWrite, lastWriteError, firstRead, lastReadNotOk, kafka, score,
+                materializer, bridge, reached, total);
     }
 
     /** Signal events seen on the Redis bridge before, during and after the fault. */

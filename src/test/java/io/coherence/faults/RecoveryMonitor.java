@@ -1,5 +1,7 @@
 package io.coherence.faults;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -7,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  * Watches the stores from the moment the fault ends: when Neo4j holds every Kafka signal the
  * broker had acknowledged by then (the consumer caught up), and when each tenant's score was
  * computed at least at the signal version it had once its backlog was in (the materializer
- * caught up). Times are System.nanoTime(); 0 means not (yet) reached.
+ * caught up); and the first score the materializer writes to PostgreSQL after the return (it
+ * runs again). Times are System.nanoTime(); 0 means not (yet) reached.
  */
 final class RecoveryMonitor {
 
@@ -21,6 +24,8 @@ final class RecoveryMonitor {
     private final Thread thread;
     private volatile long kafkaCaughtUp;
     private volatile long scoreCaughtUp;
+    private volatile long materializerBack;
+    private volatile boolean stop;
     private volatile String failure;
 
     private RecoveryMonitor(StoreInspector stores, String httpTenant, String kafkaTenant, long kafkaTarget, long deadline) {
@@ -43,20 +48,24 @@ final class RecoveryMonitor {
 
     private void run() {
         try {
+            Instant returned = Instant.now();
             long httpVersion = stores.versions(httpTenant).signal();
             long kafkaVersion = -1;
             boolean httpScored = false;
             boolean kafkaScored = false;
-            while (System.nanoTime() - deadline < 0 && (kafkaCaughtUp == 0 || !httpScored || !kafkaScored)) {
+            while (!stop && System.nanoTime() - deadline < 0 && (scoreCaughtUp == 0 || materializerBack == 0)) {
+                if (materializerBack == 0 && stores.lastScored(List.of(httpTenant, kafkaTenant))
+                        .filter(at -> at.isAfter(returned)).isPresent()) {
+                    materializerBack = System.nanoTime();
+                }
                 if (kafkaCaughtUp == 0 && stores.signalCount(kafkaTenant) >= kafkaTarget) {
                     kafkaCaughtUp = System.nanoTime();
                     kafkaVersion = stores.versions(kafkaTenant).signal();
                 }
                 httpScored = httpScored || scoredAtLeast(httpTenant, httpVersion);
                 kafkaScored = kafkaScored || kafkaVersion >= 0 && scoredAtLeast(kafkaTenant, kafkaVersion);
-                if (httpScored && kafkaScored) {
+                if (httpScored && kafkaScored && scoreCaughtUp == 0) {
                     scoreCaughtUp = System.nanoTime();
-                    break;
                 }
                 LockSupport.parkNanos(POLL_NANOS);
             }
@@ -69,9 +78,14 @@ final class RecoveryMonitor {
         return version <= 0 || stores.versions(tenant).scored() >= version;
     }
 
-    /** Waits for the watch to end (both caught up, or the deadline). */
-    void await() throws InterruptedException {
-        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1_000));
+    /** Ends the watch (the run's own checks are done) and waits for the thread. */
+    void stop() throws InterruptedException {
+        stop = true;
+        thread.join(10_000);
+    }
+
+    long materializerBack() {
+        return materializerBack;
     }
 
     long kafkaCaughtUp() {

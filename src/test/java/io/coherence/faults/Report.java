@@ -38,9 +38,10 @@ final class Report {
         score(out, "Kafka", r.kafkaScore());
         FaultResult.Recovery rc = r.recovery();
         out.printf(Locale.ROOT, "   recovery (s after the return): first 202 %s, last write error %s, first read ok %s,"
-                        + " last read not ok %s, Kafka caught up %s, score caught up %s, bridge event %s -> %s%n",
+                        + " last read not ok %s, Kafka caught up %s, first score written %s, score caught up %s,"
+                        + " bridge event %s -> %s%n",
                 s(rc.firstWriteOk()), s(rc.lastWriteError()), s(rc.firstReadOk()), s(rc.lastReadNotOk()),
-                s(rc.kafkaCaughtUp()), s(rc.scoreCaughtUp()), s(rc.bridgeBack()),
+                s(rc.kafkaCaughtUp()), s(rc.materializerBack()), s(rc.scoreCaughtUp()), s(rc.bridgeBack()),
                 rc.reached() ? String.format(Locale.ROOT, "%.1f s", rc.total()) : "not recovered");
         if (r.unexpectedErrors() > 0) {
             out.println("   unexpected errors " + r.unexpectedErrors() + ": " + String.join("; ", r.unexpected()));
@@ -98,6 +99,7 @@ final class Report {
                             .add("lastReadNotOk", num(rc.lastReadNotOk()))
                             .add("kafkaCaughtUp", num(rc.kafkaCaughtUp()))
                             .add("scoreCaughtUp", num(rc.scoreCaughtUp()))
+                            .add("materializerBack", num(rc.materializerBack()))
                             .add("bridgeBack", num(rc.bridgeBack()))
                             .add("reached", rc.reached())
                             .add("seconds", rc.total()))

@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -27,6 +29,7 @@ final class StoreInspector implements AutoCloseable {
             RETURN coalesce(t.signal_version, 0) AS signal, coalesce(c.scored_version, -1) AS scored
             """;
     static final String SCORE = "SELECT score FROM coherence_scores WHERE tenant_id = ?";
+    static final String LAST_SCORED = "SELECT max(updated_at) FROM coherence_scores WHERE tenant_id = ANY (?)";
 
     private final Driver neo4j;
     private final DataSource postgres;
@@ -69,6 +72,19 @@ final class StoreInspector implements AutoCloseable {
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getBigDecimal(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading coherence_scores failed", e);
+        }
+    }
+
+    /** When the materializer last wrote a score of any of these tenants to PostgreSQL (empty: never). */
+    Optional<Instant> lastScored(List<String> tenants) {
+        try (Connection c = postgres.getConnection(); PreparedStatement ps = c.prepareStatement(LAST_SCORED)) {
+            ps.setArray(1, c.createArrayOf("text", tenants.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                Timestamp at = rs.next() ? rs.getTimestamp(1) : null;
+                return Optional.ofNullable(at).map(Timestamp::toInstant);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading coherence_scores failed", e);
