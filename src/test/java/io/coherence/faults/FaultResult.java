@@ -75,7 +75,8 @@ record FaultResult(Fault fault, String httpTenant, String kafkaTenant, LedgerChe
                 failures.add("counted twice: signal_version " + s.signalVersion() + " / EMITS " + s.emits()
                         + " for " + s.distinctStored() + " distinct signals in " + s.storedRows() + " nodes");
             }
-            if (!s.scoreOk()) {
+            // A stale score (the materializer behind) is a goal missed; a wrong one once it caught up is a miscount.
+            if (s.caughtUp() && !s.scoreOk()) {
                 failures.add("materialized score " + s.materialized() + " != expected " + s.expected());
             }
         }

@@ -23,7 +23,6 @@ final class FaultRun {
 
     static final Duration LIBERTY_START = Duration.ofMinutes(4);
     private static final Duration KAFKA_DRAIN = Duration.ofSeconds(60);
-    private static final Duration SCORE_WAIT = Duration.ofSeconds(30);
     private static final int CONSUMER_KILL_ATTEMPTS = 3;
 
     private final FaultStack stack;
@@ -90,7 +89,7 @@ final class FaultRun {
             writers.retryUntil(deadline);
             // It watches as long as the run's own checks may wait, so a late catch-up is still timed.
             RecoveryMonitor monitor = RecoveryMonitor.start(stores, httpTenant, kafkaTenant,
-                    kafka.signalsAckedBy(restoreAt), deadline + KAFKA_DRAIN.plus(SCORE_WAIT).toNanos());
+                    kafka.signalsAckedBy(restoreAt), deadline + KAFKA_DRAIN.plus(settings.retryWindow().multipliedBy(2)).toNanos());
             pause(settings.after());
 
             writers.stopNewRequests();
@@ -208,10 +207,11 @@ final class FaultRun {
         return took;
     }
 
+    /** Waits (at most the retry window) for the materializer to score the tenant's last version, then compares. */
     private FaultResult.ScoreCheck scoreCheck(StoreInspector stores, String tenant, LedgerCheck.Account account) {
         BigDecimal expected = account.expectedScore();
         // A two-decimal mean of hundreds of signals hardly moves: the versions say whether the materializer caught up.
-        awaitUntil(SCORE_WAIT, () -> {
+        awaitUntil(settings.retryWindow(), () -> {
             StoreInspector.Versions v = stores.versions(tenant);
             Optional<BigDecimal> score = stores.score(tenant);
             return v.scored() >= v.signal() && (expected == null || score.isPresent() && score.get().compareTo(expected) == 0);

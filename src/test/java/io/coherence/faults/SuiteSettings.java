@@ -25,7 +25,7 @@ record SuiteSettings(List<Fault> faults, Duration warmUp, Duration outage, Durat
               --batch N            signals per request and per Kafka record (5)
               --readers M          tenantCoherence reader threads (2); --read-rate R reads/s each (10)
               --kafka-rate R       Kafka records/s (10)
-              --budget S           the whole run stops (and fails) after this long (1200)
+              --budget S           the whole run stops (and fails) after this long (1800)
               --out DIR            where summary.json goes (target/faults)
             """;
 
@@ -42,7 +42,7 @@ record SuiteSettings(List<Fault> faults, Duration warmUp, Duration outage, Durat
         int readers = 2;
         double readRate = 10;
         double kafkaRate = 10;
-        long budget = 1200;
+        long budget = 1800;
         Path out = Path.of("target/faults");
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         // exec:exec hands over an empty argument when no options were given
