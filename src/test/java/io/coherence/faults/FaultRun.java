@@ -107,6 +107,8 @@ final class FaultRun {
             LedgerCheck.Account http = LedgerCheck.account(ledger.entries(httpTenant, "http"), stores.signals(httpTenant));
             LedgerCheck.Account kafkaAccount = LedgerCheck.account(ledger.entries(kafkaTenant, "kafka"),
                     stores.signals(kafkaTenant));
+            // A two-decimal mean of hundreds of signals hardly moves: the versions say whether the materializer caught up.
+            awaitUntil(settings.retryWindow(), () -> scored(stores, httpTenant, http) && scored(stores, kafkaTenant, kafkaAccount));
             FaultResult.ScoreCheck httpScore = scoreCheck(stores, httpTenant, http);
             FaultResult.ScoreCheck kafkaScore = scoreCheck(stores, kafkaTenant, kafkaAccount);
             monitor.stop();
@@ -207,15 +209,16 @@ final class FaultRun {
         return took;
     }
 
-    /** Waits (at most the retry window) for the materializer to score the tenant's last version, then compares. */
-    private FaultResult.ScoreCheck scoreCheck(StoreInspector stores, String tenant, LedgerCheck.Account account) {
+    /** The materializer scored the tenant's last version, and PostgreSQL holds the expected score. */
+    private static boolean scored(StoreInspector stores, String tenant, LedgerCheck.Account account) {
         BigDecimal expected = account.expectedScore();
-        // A two-decimal mean of hundreds of signals hardly moves: the versions say whether the materializer caught up.
-        awaitUntil(settings.retryWindow(), () -> {
-            StoreInspector.Versions v = stores.versions(tenant);
-            Optional<BigDecimal> score = stores.score(tenant);
-            return v.scored() >= v.signal() && (expected == null || score.isPresent() && score.get().compareTo(expected) == 0);
-        });
+        StoreInspector.Versions v = stores.versions(tenant);
+        Optional<BigDecimal> score = stores.score(tenant);
+        return v.scored() >= v.signal() && (expected == null || score.isPresent() && score.get().compareTo(expected) == 0);
+    }
+
+    private static FaultResult.ScoreCheck scoreCheck(StoreInspector stores, String tenant, LedgerCheck.Account account) {
+        BigDecimal expected = account.expectedScore();
         StoreInspector.Versions versions = stores.versions(tenant);
         long distinct = account.storedRows() - account.duplicated();
         return new FaultResult.ScoreCheck(expected, stores.score(tenant).orElse(null), versions.signal(), versions.scored(),
