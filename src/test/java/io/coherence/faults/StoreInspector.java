@@ -1,0 +1,104 @@
+package io.coherence.faults;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Values;
+
+/** Reads what the stores hold, straight from the engines (never through the gates the service uses). */
+final class StoreInspector implements AutoCloseable {
+
+    static final String SIGNALS = """
+            MATCH (s:Signal {tenant_id: $t})
+            RETURN s.signal_id AS id, s.value AS value, s.weight AS weight
+            """;
+    static final String SIGNAL_COUNT = "MATCH (s:Signal {tenant_id: $t}) RETURN count(s) AS n";
+    static final String EMITS = "MATCH (:Tenant {tenant_id: $t})-[r:EMITS]->(:Signal) RETURN count(r) AS n";
+    static final String VERSIONS = """
+            MATCH (t:Tenant {tenant_id: $t})
+            OPTIONAL MATCH (t)-[:HAS_SCORE]->(c:CoherenceScore)
+            RETURN coalesce(t.signal_version, 0) AS signal, coalesce(c.scored_version, -1) AS scored
+            """;
+    static final String SCORE = "SELECT score FROM coherence_scores WHERE tenant_id = ?";
+    static final String LAST_SCORED = "SELECT max(updated_at) FROM coherence_scores WHERE tenant_id = ANY (?)";
+
+    private final Driver neo4j;
+    private final DataSource postgres;
+
+    StoreInspector(Driver neo4j, DataSource postgres) {
+        this.neo4j = neo4j;
+        this.postgres = postgres;
+    }
+
+    List<LedgerCheck.Stored> signals(String tenant) {
+        try (var session = neo4j.session()) {
+            return session.run(SIGNALS, Values.parameters("t", tenant)).list(r -> new LedgerCheck.Stored(
+                    r.get("id").asString(), r.get("value").asDouble(), r.get("weight").asDouble()));
+        }
+    }
+
+    long signalCount(String tenant) {
+        return single(SIGNAL_COUNT, tenant).get("n").asLong();
+    }
+
+    long emits(String tenant) {
+        return single(EMITS, tenant).get("n").asLong();
+    }
+
+    /** The tenant's signal version (accepted signals counted) and the version its score was computed at (-1: none). */
+    record Versions(long signal, long scored) {
+    }
+
+    Versions versions(String tenant) {
+        try (var session = neo4j.session()) {
+            List<Record> rows = session.run(VERSIONS, Values.parameters("t", tenant)).list();
+            return rows.isEmpty() ? new Versions(0, -1)
+                    : new Versions(rows.get(0).get("signal").asLong(), rows.get(0).get("scored").asLong());
+        }
+    }
+
+    /** The materialized score in PostgreSQL's coherence_scores. */
+    Optional<BigDecimal> score(String tenant) {
+        try (Connection c = postgres.getConnection(); PreparedStatement ps = c.prepareStatement(SCORE)) {
+            ps.setString(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getBigDecimal(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading coherence_scores failed", e);
+        }
+    }
+
+    /** When the materializer last wrote a score of any of these tenants to PostgreSQL (empty: never). */
+    Optional<Instant> lastScored(List<String> tenants) {
+        try (Connection c = postgres.getConnection(); PreparedStatement ps = c.prepareStatement(LAST_SCORED)) {
+            ps.setArray(1, c.createArrayOf("text", tenants.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                Timestamp at = rs.next() ? rs.getTimestamp(1) : null;
+                return Optional.ofNullable(at).map(Timestamp::toInstant);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading coherence_scores failed", e);
+        }
+    }
+
+    private Record single(String cypher, String tenant) {
+        try (var session = neo4j.session()) {
+            return session.run(cypher, Values.parameters("t", tenant)).single();
+        }
+    }
+
+    @Override
+    public void close() {
+        neo4j.close();
+    }
+}
