@@ -115,6 +115,9 @@ final class FaultRun {
             if (monitor.failure() != null) {
                 notes.add("recovery monitor failed: " + monitor.failure());
             }
+            if (!httpScore.caughtUp() || !kafkaScore.caughtUp()) {
+                notes.add("materializer: " + stores.materializerDiagnosis());
+            }
 
             Map<String, Double> metricsAfter = Metrics.parse(client.metrics());
             Map<String, Double> metrics = fault.store == null ? metricsAfter : Metrics.delta(metricsBefore, metricsAfter);

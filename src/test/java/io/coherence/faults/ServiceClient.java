@@ -187,7 +187,9 @@ final class ServiceClient {
         if (message.contains("closed") || message.contains("eof")) {
             return "connection closed";
         }
-        return "I/O " + e.getClass().getSimpleName();
+        // e.g. the JDK client's "HTTP/1.1 header parser received no bytes" on a connection the server closed
+        String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return "I/O " + (text.length() > 60 ? text.substring(0, 60) : text);
     }
 
     private static long seconds(String header) {
