@@ -34,8 +34,6 @@ final class StoreInspector implements AutoCloseable {
             SELECT l.pid, a.state, a.state_change FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory'
             """;
-    /** Liberty's persistent executor tasks (timers.xml's databaseStore): the materializer timer's next run. */
-    static final String TIMER_TASKS = "SELECT id, nextexec, rfails, states, partn FROM wlptask";
     static final String LAST_SCORED = "SELECT max(updated_at) FROM coherence_scores WHERE tenant_id = ANY (?)";
 
     private final Driver neo4j;
@@ -98,10 +96,7 @@ final class StoreInspector implements AutoCloseable {
         }
     }
 
-    /**
-     * What may keep the materializer from running: advisory locks held, and the persistent timer
-     * task's next run (ms from now), consecutive failures and state bits, as PostgreSQL holds them.
-     */
+    /** What may keep the materializer from running: the advisory locks held, as PostgreSQL sees them. */
     String materializerDiagnosis() {
         StringBuilder out = new StringBuilder();
         try (Connection c = postgres.getConnection()) {
@@ -110,15 +105,6 @@ final class StoreInspector implements AutoCloseable {
                 while (rs.next()) {
                     out.append(" pid ").append(rs.getInt(1)).append(' ').append(rs.getString(2))
                             .append(" since ").append(rs.getTimestamp(3));
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(TIMER_TASKS); ResultSet rs = ps.executeQuery()) {
-                out.append("; timer tasks:");
-                while (rs.next()) {
-                    out.append(" task ").append(rs.getLong(1)).append(" next run in ")
-                            .append(rs.getLong(2) - System.currentTimeMillis()).append(" ms, failures ")
-                            .append(rs.getInt(3)).append(", states ").append(rs.getInt(4)).append(", partition ")
-                            .append(rs.getLong(5));
                 }
             }
         } catch (SQLException e) {
