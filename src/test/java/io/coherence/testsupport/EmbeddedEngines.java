@@ -6,31 +6,19 @@ import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Logging;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.neo4j.configuration.GraphDatabaseInternalSettings;
-import org.neo4j.configuration.GraphDatabaseSettings;
-import org.neo4j.configuration.connectors.BoltConnector;
-import org.neo4j.configuration.connectors.HttpConnector;
-import org.neo4j.configuration.connectors.HttpsConnector;
-import org.neo4j.configuration.helpers.SocketAddress;
-import org.neo4j.harness.Neo4j;
-import org.neo4j.harness.Neo4jBuilders;
 import org.postgresql.ds.PGSimpleDataSource;
-import redis.embedded.RedisServer;
 
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,11 +28,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Real Neo4j, PostgreSQL and Redis engines for tests and the dev stack, each on a free loopback port.
+ * Real Neo4j, PostgreSQL and Redis engines for tests and the dev stack, each on a free loopback port,
+ * with their data under one directory ({@code neo4j/}, {@code postgres/}, {@code redis/}): wiped at
+ * start ({@link EngineData#THROWAWAY}, the tests) or kept from run to run ({@link EngineData#KEPT}).
  *
  * <p>Credentials: Neo4j runs with auth disabled, so the advertised user/password ("neo4j"/"coherence") are
  * accepted but not checked. PostgreSQL has a database {@code coherence} owned by role {@code coherence}
@@ -56,30 +45,55 @@ public final class EmbeddedEngines implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
     private static final String NEO4J_USER = "neo4j";
     private static final String NEO4J_PASSWORD = "coherence";
-    private static final String PG_DATABASE = "coherence";
-    private static final String PG_USER = "coherence";
-    private static final String PG_PASSWORD = "coherence";
 
     private static EmbeddedEngines shared;
 
-    private final Neo4j neo4j;
-    private final EmbeddedPostgres postgres;
-    private final RedisServer redis;
-    private final int redisPort;
+    private final Path dir;
+    private final EngineData data;
+    private final FileLock lock;
+    private final EmbeddedNeo4j neo4j;
+    private final EmbeddedPostgreSql postgres;
+    private final EmbeddedRedis redis;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedEngines(Neo4j neo4j, EmbeddedPostgres postgres, RedisServer redis, int redisPort) {
+    private EmbeddedEngines(Path dir, EngineData data, FileLock lock, EmbeddedNeo4j neo4j, EmbeddedPostgreSql postgres,
+                            EmbeddedRedis redis) {
+        this.dir = dir;
+        this.data = data;
+        this.lock = lock;
         this.neo4j = neo4j;
         this.postgres = postgres;
         this.redis = redis;
-        this.redisPort = redisPort;
     }
 
-    /** Starts the three engines concurrently; on any failure, stops whatever did start and rethrows. */
+    /** Starts the three engines on throwaway data in {@code workDir}. */
     public static EmbeddedEngines start(Path workDir) {
+        return start(workDir, EngineData.THROWAWAY);
+    }
+
+    /**
+     * Starts the three engines concurrently on the data in {@code workDir}; on any failure, stops whatever
+     * did start and rethrows. An engine left running on this directory by a run that was killed is stopped
+     * first. Kept data is locked for this instance: a second one on the same directory fails to start.
+     */
+    public static EmbeddedEngines start(Path workDir, EngineData data) {
         Path dir = workDir.toAbsolutePath();
         createDirectories(dir);
-        int redisPort = freePort();
+        FileLock lock = data == EngineData.KEPT ? lock(dir) : null;
+        try {
+            LeftoverProcess.stop(EmbeddedPostgreSql.pidFile(dir.resolve("postgres")), "postgres", "INT", "PostgreSQL");
+            LeftoverProcess.stop(EmbeddedRedis.pidFile(dir.resolve("redis")), "redis-server", "TERM", "Redis");
+            if (data == EngineData.THROWAWAY) {
+                deleteRecursively(dir.resolve("neo4j"));
+            }
+            return startAll(dir, data, lock);
+        } catch (RuntimeException e) {
+            release(lock);
+            throw e;
+        }
+    }
+
+    private static EmbeddedEngines startAll(Path dir, EngineData data, FileLock lock) {
         // Own threads: the common pool has a single worker on a 2-core machine.
         ExecutorService starters = Executors.newFixedThreadPool(3, r -> {
             Thread t = new Thread(r, "embedded-engines-start");
@@ -87,21 +101,21 @@ public final class EmbeddedEngines implements AutoCloseable {
             return t;
         });
         try {
-            CompletableFuture<Neo4j> neo4j =
-                    CompletableFuture.supplyAsync(() -> startNeo4j(dir.resolve("neo4j")), starters);
-            CompletableFuture<EmbeddedPostgres> postgres =
-                    CompletableFuture.supplyAsync(() -> startPostgres(dir.resolve("postgres")), starters);
-            CompletableFuture<RedisServer> redis =
-                    CompletableFuture.supplyAsync(() -> startRedis(dir.resolve("redis"), redisPort), starters);
+            CompletableFuture<EmbeddedNeo4j> neo4j = CompletableFuture.supplyAsync(
+                    () -> EmbeddedNeo4j.start(dir.resolve("neo4j"), LOOPBACK), starters);
+            CompletableFuture<EmbeddedPostgreSql> postgres = CompletableFuture.supplyAsync(
+                    () -> EmbeddedPostgreSql.start(dir.resolve("postgres"), LOOPBACK, data), starters);
+            CompletableFuture<EmbeddedRedis> redis = CompletableFuture.supplyAsync(
+                    () -> EmbeddedRedis.start(dir.resolve("redis"), LOOPBACK, data), starters);
             try {
                 CompletableFuture.allOf(neo4j, postgres, redis).join();
             } catch (CompletionException e) {
-                neo4j.thenAccept(EmbeddedEngines::stopNeo4j);
-                postgres.thenAccept(EmbeddedEngines::stopPostgres);
-                redis.thenAccept(EmbeddedEngines::stopRedis);
+                neo4j.thenAccept(EmbeddedEngines::stopQuietly);
+                postgres.thenAccept(EmbeddedEngines::stopQuietly);
+                redis.thenAccept(EmbeddedEngines::stopQuietly);
                 throw new IllegalStateException("Could not start the embedded engines", e.getCause());
             }
-            return new EmbeddedEngines(neo4j.join(), postgres.join(), redis.join(), redisPort);
+            return new EmbeddedEngines(dir, data, lock, neo4j.join(), postgres.join(), redis.join());
         } finally {
             starters.shutdown();
         }
@@ -120,7 +134,7 @@ public final class EmbeddedEngines implements AutoCloseable {
     }
 
     public String neo4jUri() {
-        return "bolt://" + LOOPBACK + ":" + neo4j.boltURI().getPort();
+        return "bolt://" + LOOPBACK + ":" + neo4j.boltPort();
     }
 
     public String neo4jUser() {
@@ -132,26 +146,26 @@ public final class EmbeddedEngines implements AutoCloseable {
     }
 
     public String postgresJdbcUrl() {
-        return "jdbc:postgresql://" + LOOPBACK + ":" + postgres.getPort() + "/" + PG_DATABASE;
+        return "jdbc:postgresql://" + LOOPBACK + ":" + postgres.port() + "/" + EmbeddedPostgreSql.DATABASE;
     }
 
     public String postgresUser() {
-        return PG_USER;
+        return EmbeddedPostgreSql.USER;
     }
 
     public String postgresPassword() {
-        return PG_PASSWORD;
+        return EmbeddedPostgreSql.PASSWORD;
     }
 
     public String redisUrl() {
-        return "redis://" + LOOPBACK + ":" + redisPort;
+        return "redis://" + LOOPBACK + ":" + redis.port();
     }
 
     public DataSource postgresDataSource() {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(postgresJdbcUrl());
-        ds.setUser(PG_USER);
-        ds.setPassword(PG_PASSWORD);
+        ds.setUser(postgresUser());
+        ds.setPassword(postgresPassword());
         return ds;
     }
 
@@ -177,111 +191,37 @@ public final class EmbeddedEngines implements AutoCloseable {
         return Collections.unmodifiableMap(env);
     }
 
+    /** The directory holding the engines' data. */
+    public Path dataDirectory() {
+        return dir;
+    }
+
+    /** The PostgreSQL server's (postmaster's) process id. */
+    public long postgresPid() {
+        return postgres.pid();
+    }
+
+    /** The redis-server process id. */
+    public long redisPid() {
+        return redis.pid();
+    }
+
+    /** Stops Redis, PostgreSQL and Neo4j, each cleanly; throwaway data goes with them. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            stopRedis(redis);
-            stopPostgres(postgres);
-            stopNeo4j(neo4j);
-        }
-    }
-
-    private static Neo4j startNeo4j(Path dir) {
-        createDirectories(dir);
-        return Neo4jBuilders.newInProcessBuilder(dir)
-                .withDisabledServer()
-                .withConfig(HttpConnector.enabled, false)
-                .withConfig(HttpsConnector.enabled, false)
-                .withConfig(BoltConnector.enabled, true)
-                .withConfig(BoltConnector.listen_address, new SocketAddress(LOOPBACK, freePort()))
-                .withConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
-                .withConfig(GraphDatabaseSettings.auth_enabled, false)
-                .withConfig(GraphDatabaseSettings.pagecache_memory, 64L * 1024 * 1024)
-                // Test data is tiny; preallocating transaction logs only costs disk and time.
-                .withConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
-                // Netty otherwise idles 5 s per event loop group on shutdown, twice.
-                .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
-                .withConfig(GraphDatabaseSettings.logs_directory, dir.resolve("logs").toAbsolutePath())
-                .build();
-    }
-
-    private static EmbeddedPostgres startPostgres(Path dir) {
-        Path data = dir.resolve("data");
-        // The data directory is scratch: a leftover one from a killed run would make initdb fail.
-        deleteRecursively(data);
-        createDirectories(dir);
-        Redirect log = Redirect.appendTo(dir.resolve("postgres.log").toFile());
-        try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(data)
-                    .setCleanDataDirectory(true)
-                    .setPort(freePort())
-                    .setServerConfig("listen_addresses", LOOPBACK)
-                    .setServerConfig("shared_buffers", "32MB")
-                    .setServerConfig("max_connections", "100")
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .setOutputRedirector(log)
-                    .setErrorRedirector(log)
-                    .start();
-            createCoherenceDatabase(pg);
-            return pg;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void createCoherenceDatabase(EmbeddedPostgres pg) {
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE " + PG_USER + " LOGIN PASSWORD '" + PG_PASSWORD + "'");
-            s.execute("CREATE DATABASE " + PG_DATABASE + " OWNER " + PG_USER);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not create the coherence database", e);
-        }
-    }
-
-    private static RedisServer startRedis(Path dir, int port) {
-        createDirectories(dir);
-        try {
-            Consumer<String> log = lineAppender(dir.resolve("redis.log"));
-            RedisServer server = RedisServer.newRedisServer()
-                    .bind(LOOPBACK)
-                    .port(port)
-                    .setting("save \"\"")
-                    .setting("appendonly no")
-                    .setting("dir \"" + dir + "\"")
-                    .soutListener(log)
-                    .serrListener(log)
-                    .build();
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Redis writes only a few lines, so opening the file per line is cheap and leaves no handle open. */
-    private static Consumer<String> lineAppender(Path file) {
-        return line -> {
-            try {
-                Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            } catch (IOException ignored) {
-                // A lost log line must not disturb the engine or the tests.
+            stopQuietly(redis);
+            stopQuietly(postgres);
+            stopQuietly(neo4j);
+            if (data == EngineData.THROWAWAY) {
+                quietly(() -> deleteRecursively(dir.resolve("neo4j")));
             }
-        };
+            release(lock);
+        }
     }
 
-    private static void stopNeo4j(Neo4j neo4j) {
-        quietly(neo4j::close);
-    }
-
-    private static void stopPostgres(EmbeddedPostgres postgres) {
-        quietly(postgres::close);
-    }
-
-    private static void stopRedis(RedisServer redis) {
-        quietly(redis::stop);
+    private static void stopQuietly(AutoCloseable engine) {
+        quietly(engine::close);
     }
 
     private interface Action {
@@ -314,11 +254,38 @@ public final class EmbeddedEngines implements AutoCloseable {
         }
     }
 
-    private static void createDirectories(Path dir) {
+    static void createDirectories(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Held while the engines run on kept data; the system releases it if this JVM dies. */
+    private static FileLock lock(Path dir) {
+        try {
+            FileChannel channel = FileChannel.open(dir.resolve("engines.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException(dir + " is in use by another running stack");
+            }
+            return lock;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void release(FileLock lock) {
+        if (lock != null) {
+            quietly(() -> lock.channel().close());
         }
     }
 

@@ -58,6 +58,15 @@ public final class EmbeddedKafka implements AutoCloseable {
      * another cluster id) and starts the broker; returns when it takes requests.
      */
     public static EmbeddedKafka start(Path dir, int partitions) {
+        return start(dir, partitions, EngineData.THROWAWAY);
+    }
+
+    /**
+     * Starts the broker on the log directory {@code dir/logs}: formatted afresh when the data is
+     * throwaway; when kept, formatted only the first time, so its cluster id, topics, records and
+     * consumer offsets come back on the next start. Returns when it takes requests.
+     */
+    public static EmbeddedKafka start(Path dir, int partitions, EngineData data) {
         int brokerPort = EmbeddedEngines.freePort();
         int controllerPort = EmbeddedEngines.freePort();
         Properties props = new Properties();
@@ -79,17 +88,16 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("num.partitions", Integer.toString(partitions)),
                 Map.entry("auto.create.topics.enable", "false")));
         try {
-            EmbeddedEngines.deleteRecursively(dir.resolve("logs"));
+            if (data == EngineData.THROWAWAY) {
+                EmbeddedEngines.deleteRecursively(dir.resolve("logs"));
+            }
             Files.createDirectories(dir);
             Path config = dir.resolve("server.properties");
             try (var out = Files.newBufferedWriter(config)) {
                 props.store(out, "embedded KRaft broker");
             }
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
-            int formatted = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                    "-c", config.toString()}, new PrintStream(log, true, StandardCharsets.UTF_8));
-            if (formatted != 0) {
-                throw new IllegalStateException("formatting the Kafka storage failed: " + log.toString(StandardCharsets.UTF_8));
+            if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
+                format(config);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -99,6 +107,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort);
         kafka.createTopics(partitions);
         return kafka;
+    }
+
+    private static void format(Path config) {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int formatted = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
+                "-c", config.toString()}, new PrintStream(log, true, StandardCharsets.UTF_8));
+        if (formatted != 0) {
+            throw new IllegalStateException("formatting the Kafka storage failed: " + log.toString(StandardCharsets.UTF_8));
+        }
     }
 
     private void createTopics(int partitions) {
