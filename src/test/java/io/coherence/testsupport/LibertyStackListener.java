@@ -43,8 +43,8 @@ public class LibertyStackListener implements TestExecutionListener {
 
     /** Short PostgreSQL timeouts, so the tests of a hung database do not wait long. */
     public static final Map<String, String> POSTGRES_TIMEOUTS = Map.of(
-            "POSTGRES_CONNECT_TIMEOUT", "2s",
-            "POSTGRES_LOGIN_TIMEOUT", "3s",
+            "POSTGRES_CONNECT_TIMEOUT", "5s",
+            "POSTGRES_LOGIN_TIMEOUT", "10s",
             "POSTGRES_QUERY_TIMEOUT", "3s",
             "POSTGRES_CANCEL_TIMEOUT", "1s",
             "POSTGRES_SOCKET_TIMEOUT", "4s");

@@ -25,9 +25,14 @@ public final class Migrator {
         Flyway flyway = Flyway.configure(loader)
                 .dataSource(dataSource)
                 .locations(POSTGRES_LOCATION)
-                // Liberty creates its timer tables in the same schema before this runs.
+                // Schemas that older versions shared with Liberty's timer tables are taken as they are.
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
+                // A PostgreSQL that is down or slow while the application starts is waited for
+                // (pauses growing from 1 s to 10 s, about 4 minutes in all), instead of failing the
+                // start for good: the server would then never serve, even after PostgreSQL returned.
+                .connectRetries(30)
+                .connectRetriesInterval(10)
                 .load();
         flyway.migrate();
         return flyway.info().current().getVersion().getVersion();
