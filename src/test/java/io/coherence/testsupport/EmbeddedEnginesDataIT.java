@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
@@ -44,8 +45,7 @@ import org.neo4j.driver.Session;
 class EmbeddedEnginesDataIT {
 
     @Test
-    void keptDataComesBackAfterAStopAndThrowawayDataDoesNot() throws Exception {
-        Path dir = Files.createTempDirectory("engines-kept");
+    void keptDataComesBackAfterAStopAndThrowawayDataDoesNot(@TempDir Path dir) throws Exception {
         String clusterId;
         try (EmbeddedEngines engines = EmbeddedEngines.start(dir, EngineData.KEPT);
              EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 1, EngineData.KEPT)) {
@@ -78,8 +78,7 @@ class EmbeddedEnginesDataIT {
     }
 
     @Test
-    void committedDataSurvivesKillingTheLauncherAndTheEngines() throws Exception {
-        Path dir = Files.createTempDirectory("engines-crash");
+    void committedDataSurvivesKillingTheLauncherAndTheEngines(@TempDir Path dir) throws Exception {
         // A launcher in its own JVM writes, then dies by kill -9: PostgreSQL and Redis live on, orphaned.
         Process launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Launcher.class.getName(), dir.toString())
