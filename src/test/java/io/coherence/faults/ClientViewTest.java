@@ -75,6 +75,15 @@ class ClientViewTest {
     }
 
     @Test
+    void theCommittedOffsetCoversTheSignalsOfTheRecordsBelowIt() {
+        java.util.List<KafkaLoad.Acked> acked = java.util.List.of(new KafkaLoad.Acked(1, 10, 5, 0),
+                new KafkaLoad.Acked(1, 11, 5, 0), new KafkaLoad.Acked(1, 12, 3, 0));
+        assertThat(ConsumerKill.covered(acked, -1)).isZero();
+        assertThat(ConsumerKill.covered(acked, 12)).isEqualTo(10);
+        assertThat(ConsumerKill.covered(acked, 13)).isEqualTo(13);
+    }
+
+    @Test
     void optionsAreParsedAndBadOnesRefused() {
         SuiteSettings s = SuiteSettings.parse(new String[] {"--faults", "3,1", "--outage", "12", ""});
         assertThat(s.faults()).containsExactly(Fault.POSTGRES_DOWN, Fault.LIBERTY_KILL);

@@ -23,7 +23,6 @@ final class FaultRun {
 
     static final Duration LIBERTY_START = Duration.ofMinutes(4);
     private static final Duration KAFKA_DRAIN = Duration.ofSeconds(60);
-    private static final int CONSUMER_KILL_ATTEMPTS = 3;
 
     private final FaultStack stack;
     private final ServiceClient client;
@@ -75,7 +74,8 @@ final class FaultRun {
                     log("Liberty killed (SIGKILL); starting it again on the same engines");
                     restart = restartLiberty();
                 }
-                case CONSUMER_KILL -> restart = killBetweenStoreAndCommit(stores, offsets, kafka, kafkaTenant, notes);
+                case CONSUMER_KILL -> restart = new ConsumerKill(stack, stores, offsets, kafka, kafkaTenant, this::log)
+                        .run(notes, this::restartLiberty);
                 default -> {
                     stack.gate(fault.store).cut();
                     log(fault.store + " cut off for " + settings.outage().toSeconds() + " s");
@@ -155,53 +155,6 @@ final class FaultRun {
         writers.awaitSettled(System.nanoTime() + TimeUnit.SECONDS.toNanos(45));
         log("warm-up: " + timeline.count(Timeline.Kind.WRITE, Timeline.Outcome.OK) + " writes and "
                 + timeline.count(Timeline.Kind.READ, Timeline.Outcome.OK) + " reads answered");
-    }
-
-    /** Kills Liberty the moment Neo4j holds Kafka signals beyond the group's committed offsets, then restarts it. */
-    private double killBetweenStoreAndCommit(StoreInspector stores, KafkaTestClient offsets, KafkaLoad kafka,
-                                             String tenant, List<String> notes) throws Exception {
-        double restart = 0;
-        for (int attempt = 1; attempt <= CONSUMER_KILL_ATTEMPTS; attempt++) {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            boolean killed = false;
-            while (!killed && System.nanoTime() - end < 0) {
-                List<KafkaLoad.Acked> acked = kafka.acked();
-                if (!acked.isEmpty()) {
-                    long stored = stores.signalCount(tenant);
-                    long covered = covered(acked, offsets.committed(acked.get(0).partition()));
-                    if (stored > covered) {
-                        stack.killLiberty();
-                        killed = true;
-                    }
-                }
-                if (!killed) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-                }
-            }
-            if (!killed) {
-                notes.add("attempt " + attempt + ": Neo4j was never seen ahead of the committed offsets in 30 s");
-                return restart;
-            }
-            // Nothing commits or writes any more: what the dead consumer left stored beyond its offsets.
-            List<KafkaLoad.Acked> acked = kafka.acked();
-            long committed = offsets.committed(acked.get(0).partition());
-            long gap = stores.signalCount(tenant) - covered(acked, committed);
-            log("Liberty killed (SIGKILL) with " + gap + " Kafka signals stored beyond the committed offset " + committed);
-            restart = restartLiberty();
-            if (gap > 0) {
-                notes.add("killed on attempt " + attempt + " with " + gap
-                        + " signals in Neo4j beyond the consumer group's committed offset " + committed);
-                return restart;
-            }
-            notes.add("attempt " + attempt + ": the offset commit had caught up by the kill (" + gap + "); again");
-        }
-        notes.add("no kill landed between store and offset commit in " + CONSUMER_KILL_ATTEMPTS + " attempts");
-        return restart;
-    }
-
-    /** Signals in the acknowledged records below the committed offset (records of one partition). */
-    private static long covered(List<KafkaLoad.Acked> acked, long committed) {
-        return acked.stream().filter(a -> a.offset() < committed).mapToLong(KafkaLoad.Acked::signals).sum();
     }
 
     private double restartLiberty() throws Exception {
