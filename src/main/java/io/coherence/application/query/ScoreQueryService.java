@@ -84,8 +84,8 @@ public class ScoreQueryService {
             CoherenceScore score = ScoreCalculator.score(tenant,
                     signals.windowTotals(tenant, now.minus(settings.window())), now);
             metrics.degraded(true);
-            LOG.log(Level.FINE, "materialized scores unavailable; tenant_id=" + tenant + " computed from signals",
-                    materializedFailure);
+            LOG.log(Level.FINE, materializedFailure,
+                    () -> "materialized scores unavailable; tenant_id=" + tenant + " computed from signals");
             return ScoreAnswer.computed(score);
         } catch (RuntimeException e) {
             metrics.degraded(false);
