@@ -80,35 +80,43 @@ public class NimbusTokenVerifier implements TokenVerifier {
     @ConfigProperty(name = "COHERENCE_JWKS_MIN_REFRESH")
     Duration jwksMinRefresh;
 
-    private volatile DefaultJWTProcessor<SecurityContext> processor;
-    /** JWT_CLOCK_SKEW, read once with the processor (a cache hit, i.e. every request, needs it). */
-    private volatile Duration maxSkew;
+    @Inject
+    @ConfigProperty(name = "COHERENCE_JWKS_CACHE_TTL")
+    Duration jwksCacheTtl;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_TOKEN_CACHE_TTL")
+    Duration tokenCacheTtl;
+
+    /** Built on first use, from the settings above. */
+    private volatile State state;
 
     /**
-     * Tokens verified in the last minute: a client sends the same token with every request, and
-     * checking it (RSA or ECDSA, JSON parsing) each time cost more than the read it guards. A hit
-     * still ends at the token's expiry (plus the clock skew); a key withdrawn from a JWKS stops
-     * being honoured within the minute.
+     * The processor, JWT_CLOCK_SKEW (a cache hit, i.e. most requests, needs it) and the tokens
+     * verified in the last COHERENCE_TOKEN_CACHE_TTL: a client sends the same token with every
+     * request, and checking it (RSA or ECDSA, JSON parsing) each time cost more than the read it
+     * guards. A hit still ends at the token's expiry (plus the clock skew).
      */
-    private final Cache<String, Verified> recentlyVerified = Caffeine.newBuilder()
-            .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+    private record State(DefaultJWTProcessor<SecurityContext> processor, Duration maxSkew,
+            Cache<String, Verified> recentlyVerified) {
+    }
 
     @Override
     public Verified verify(String token) {
-        Verified known = recentlyVerified.getIfPresent(token);
-        // A hit means an earlier verification built the processor, and maxSkew with it.
-        if (known != null && Instant.now().isBefore(known.expiresAt().plus(maxSkew))) {
+        State s = state();
+        Verified known = s.recentlyVerified().getIfPresent(token);
+        if (known != null && Instant.now().isBefore(known.expiresAt().plus(s.maxSkew()))) {
             return known;
         }
-        Verified verified = verifyNow(token);
-        recentlyVerified.put(token, verified);
+        Verified verified = verifyNow(s.processor(), token);
+        s.recentlyVerified().put(token, verified);
         return verified;
     }
 
-    private Verified verifyNow(String token) {
+    private static Verified verifyNow(DefaultJWTProcessor<SecurityContext> processor, String token) {
         JWTClaimsSet claims;
         try {
-            claims = processor().process(token, null);
+            claims = processor.process(token, null);
         } catch (ParseException e) {
             throw refused("the token is not a JWT");
         } catch (BadJOSEException e) {
@@ -128,22 +136,24 @@ public class NimbusTokenVerifier implements TokenVerifier {
         return new CoherenceException(ErrorCode.UNAUTHENTICATED, message);
     }
 
-    private DefaultJWTProcessor<SecurityContext> processor() {
-        DefaultJWTProcessor<SecurityContext> p = processor;
-        if (p == null) {
+    private State state() {
+        State s = state;
+        if (s == null) {
             requireConfigured(issuer, audience);
-            p = new DefaultJWTProcessor<>();
+            DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
             p.setJWSKeySelector(keys());
             Set<String> audiences = Arrays.stream(audience.split(",")).map(String::trim)
                     .filter(a -> !a.isEmpty()).collect(Collectors.toSet());
             DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audiences,
                     new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "iat", "exp"), null);
-            maxSkew = skew(clockSkew);
+            Duration maxSkew = skew(clockSkew);
             claims.setMaxClockSkew((int) maxSkew.toSeconds());
             p.setJWTClaimsSetVerifier(claims);
-            processor = p;
+            s = new State(p, maxSkew, Caffeine.newBuilder().maximumSize(10_000)
+                    .expireAfterWrite(tokenCacheTtl).<String, Verified>build());
+            state = s;
         }
-        return p;
+        return s;
     }
 
     /** A PEM is one key, used whatever the token's kid; a JWKS is matched by kid, as MP JWT does. */
@@ -157,9 +167,17 @@ public class NimbusTokenVerifier implements TokenVerifier {
             }
             if (publicKeyLocation.startsWith("http://") || publicKeyLocation.startsWith("https://")) {
                 // Keys are matched by kid; an unknown kid refetches the set (a rotation), at most
-                // once per COHERENCE_JWKS_MIN_REFRESH.
+                // once per COHERENCE_JWKS_MIN_REFRESH. The set itself is fetched again once it is
+                // COHERENCE_JWKS_CACHE_TTL old, so a key the provider withdraws stops verifying
+                // then (Nimbus's own default would keep it five minutes).
+                // Refresh-ahead (a request in the set's last quarter fetches it in the background)
+                // and the wait for a refresh both fit inside the lifetime, as Nimbus requires.
+                requireRefreshBelowTtl(jwksMinRefresh, jwksCacheTtl);
+                long ttl = jwksCacheTtl.toMillis();
+                long quarter = Math.min(JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT, ttl / 4);
                 return new JWSVerificationKeySelector<>(alg,
                         JWKSourceBuilder.create(URI.create(publicKeyLocation).toURL())
+                                .cache(ttl, quarter).refreshAheadCache(quarter, false)
                                 .rateLimited(jwksMinRefresh.toMillis()).build());
             }
             if (!publicKeyLocation.isBlank()) {
@@ -204,6 +222,14 @@ public class NimbusTokenVerifier implements TokenVerifier {
         String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
         return KeyFactory.getInstance(JWSAlgorithm.ES256.equals(alg) ? "EC" : "RSA")
                 .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    }
+
+    /** Nimbus refuses a rate limit that is not below the cache's lifetime; say so in our own terms. */
+    public static void requireRefreshBelowTtl(Duration minRefresh, Duration ttl) {
+        if (minRefresh.compareTo(ttl) >= 0) {
+            throw new IllegalStateException("COHERENCE_JWKS_MIN_REFRESH (" + minRefresh
+                    + ") must be shorter than COHERENCE_JWKS_CACHE_TTL (" + ttl + ")");
+        }
     }
 
     /** Liberty's duration syntax as used by mpJwt's clockSkew: 60s, 500ms, 2m, 1h; or ISO-8601. */

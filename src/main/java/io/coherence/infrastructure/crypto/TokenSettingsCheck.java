@@ -4,9 +4,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Stops the application from starting with an empty JWT issuer or audience, or an algorithm other than RS256/ES256. */
+/**
+ * Stops the application from starting with an empty JWT issuer or audience, an algorithm other than
+ * RS256/ES256, or a JWKS refresh limit that is not shorter than the key set's cache lifetime.
+ */
 @ApplicationScoped
 public class TokenSettingsCheck {
 
@@ -22,8 +26,17 @@ public class TokenSettingsCheck {
     @ConfigProperty(name = "JWT_ALGORITHM", defaultValue = " ")
     String algorithm;
 
+    @Inject
+    @ConfigProperty(name = "COHERENCE_JWKS_MIN_REFRESH")
+    Duration jwksMinRefresh;
+
+    @Inject
+    @ConfigProperty(name = "COHERENCE_JWKS_CACHE_TTL")
+    Duration jwksCacheTtl;
+
     void check(@Observes Startup startup) {
         NimbusTokenVerifier.requireConfigured(issuer, audience);
         NimbusTokenVerifier.algorithm(algorithm);
+        NimbusTokenVerifier.requireRefreshBelowTtl(jwksMinRefresh, jwksCacheTtl);
     }
 }

@@ -17,6 +17,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.coherence.application.CoherenceException;
 import io.coherence.application.security.TokenVerifier;
 import io.coherence.testsupport.DevKeys;
+import io.coherence.testsupport.Eventually;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -61,6 +64,8 @@ class NimbusTokenVerifierTest {
         v.audience = "coherence";
         v.clockSkew = "60s";
         v.jwksMinRefresh = Duration.ZERO;
+        v.jwksCacheTtl = Duration.ofSeconds(45);
+        v.tokenCacheTtl = Duration.ofSeconds(15);
         return v;
     }
 
@@ -194,25 +199,48 @@ class NimbusTokenVerifierTest {
     @Test
     void aRotatedKeyIsPickedUpFromTheJwksLocation() throws Exception {
         AtomicReference<String> published = new AtomicReference<>(jwks(KEYS, "key-1"));
-        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        jwks.createContext("/jwks", exchange -> {
-            byte[] body = published.get().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        jwks.start();
-        NimbusTokenVerifier v = verifier(null, "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks");
+        NimbusTokenVerifier v = verifier(null, serveJwks(published));
 
         assertThat(v.verify(token(KEYS, "key-1")).caller().subject()).isEqualTo("sub-1");
 
         published.set(jwks(OTHER, "key-2"));
 
         assertThat(v.verify(token(OTHER, "key-2")).caller().subject()).isEqualTo("sub-1");
-        // A token not seen before: one verified in the last minute would still be honoured until then.
+        // A token not seen before; one already verified stays honoured until the token cache expires.
         assertRefused(v, token(KEYS, "key-1", c -> c.jwtID("after-rotation")));
+    }
+
+    /**
+     * The identity provider withdraws a key without publishing a new kid (a compromised key): a
+     * token signed with it, already verified and cached, stops being honoured once the key set and
+     * the token cache have both expired (COHERENCE_JWKS_CACHE_TTL + COHERENCE_TOKEN_CACHE_TTL),
+     * not after Nimbus's default five minutes plus the token cache.
+     */
+    @Test
+    void aKeyRemovedFromTheJwksIsRefusedOnceBothCachesExpire() throws Exception {
+        AtomicReference<String> published = new AtomicReference<>(jwks(KEYS, "key-1", OTHER, "key-2"));
+        NimbusTokenVerifier v = verifier(null, serveJwks(published));
+        v.jwksCacheTtl = Duration.ofMillis(400);
+        v.tokenCacheTtl = Duration.ofMillis(200);
+        String seen = token(KEYS, "key-1");
+        String survivor = token(OTHER, "key-2");
+        assertThat(v.verify(seen).caller().subject()).isEqualTo("sub-1");
+        assertThat(v.verify(survivor).caller().subject()).isEqualTo("sub-1");
+
+        published.set(jwks(OTHER, "key-2"));
+
+        Eventually.await("the token signed with the removed key is refused", Duration.ofSeconds(20),
+                () -> refuses(v, seen));
+        assertRefused(v, token(KEYS, "key-1", c -> c.jwtID("never-seen")));
+        assertThat(v.verify(survivor).caller().subject()).isEqualTo("sub-1");
+    }
+
+    @Test
+    void theKeySetMustBeFetchableMoreOftenThanItExpires() {
+        assertThatIllegalStateException()
+                .isThrownBy(() -> NimbusTokenVerifier.requireRefreshBelowTtl(Duration.ofSeconds(30), Duration.ofSeconds(30)))
+                .withMessageContaining("COHERENCE_JWKS_MIN_REFRESH").withMessageContaining("COHERENCE_JWKS_CACHE_TTL");
+        NimbusTokenVerifier.requireRefreshBelowTtl(Duration.ofSeconds(30), Duration.ofSeconds(45));
     }
 
     @Test
@@ -233,6 +261,35 @@ class NimbusTokenVerifierTest {
 
     private static String jwks(KeyPair keys, String kid) {
         return new JWKSet(new RSAKey.Builder((RSAPublicKey) keys.getPublic()).keyID(kid).build()).toString();
+    }
+
+    private static String jwks(KeyPair keys, String kid, KeyPair moreKeys, String moreKid) {
+        return new JWKSet(List.of(new RSAKey.Builder((RSAPublicKey) keys.getPublic()).keyID(kid).build(),
+                new RSAKey.Builder((RSAPublicKey) moreKeys.getPublic()).keyID(moreKid).build())).toString();
+    }
+
+    /** Serves whatever {@code published} holds at the time of each request; returns the URL. */
+    private String serveJwks(AtomicReference<String> published) throws IOException {
+        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        jwks.createContext("/jwks", exchange -> {
+            byte[] body = published.get().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        jwks.start();
+        return "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks";
+    }
+
+    private static boolean refuses(NimbusTokenVerifier v, String token) {
+        try {
+            v.verify(token);
+            return false;
+        } catch (CoherenceException refused) {
+            return true;
+        }
     }
 
     private static void assertRefused(NimbusTokenVerifier v, String token) {
