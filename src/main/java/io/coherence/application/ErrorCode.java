@@ -11,6 +11,8 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
     STORE_UNAVAILABLE,
+    /** The store did not confirm a write in time and it may still commit: retry the same request to learn. */
+    OUTCOME_UNKNOWN,
     INVALID_IDEMPOTENCY_KEY,
     IDEMPOTENCY_KEY_IN_USE,
     IDEMPOTENCY_KEY_REUSED,

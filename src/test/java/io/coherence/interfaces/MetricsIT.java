@@ -93,6 +93,8 @@ class MetricsIT {
         assertSeries(metrics, "ingest_transaction_duration_seconds_count");
         assertSeries(metrics, "materializer_run_duration_seconds_count");
         assertSeries(metrics, "materializer_lag_seconds");
+        assertSeries(metrics, "idempotency_keys_unrecorded");
+        assertSeries(metrics, "idempotency_keys_expired_total");
         assertThat(value(metrics, "ingest_dedupe_rate")).as("the second ingest was a duplicate").isGreaterThan(0.0)
                 .isLessThanOrEqualTo(1.0);
         assertThat(value(metrics, "ingest_events_processed_total", "channel='http'", "outcome='duplicate'")).isGreaterThanOrEqualTo(1);

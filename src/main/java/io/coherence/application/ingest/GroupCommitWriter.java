@@ -17,11 +17,13 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +36,9 @@ import java.util.logging.Logger;
  * commit, and before answering, the writer tells the commit listener (which publishes events).
  * Each transaction has a {@code group commit} span: a child of the first request's span, linked to
  * the others', so every request's trace reaches the Neo4j write that made it durable.
+ * A caller waits at most the timeout: a request no writer has taken yet is then withdrawn and never
+ * written (STORE_UNAVAILABLE, nothing written); one already in a transaction may still commit
+ * (OUTCOME_UNKNOWN, whose future tells the real outcome later).
  */
 public class GroupCommitWriter implements AutoCloseable {
 
@@ -78,19 +83,43 @@ public class GroupCommitWriter implements AutoCloseable {
         if (!running) {
             throw unavailable(null);
         }
-        PendingWrite pending = new PendingWrite(List.copyOf(signals), new CompletableFuture<>(), Context.current());
+        PendingWrite pending = new PendingWrite(List.copyOf(signals), Context.current());
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         try {
             if (!queue.offer(pending, settings.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
                 throw unavailable(null);
             }
-            return pending.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            pending.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable(e);
+            giveUp(pending, e);
         } catch (TimeoutException e) {
-            throw unavailable(e);
+            giveUp(pending, e);
         } catch (ExecutionException e) {
+            // The failure is answered below.
+        }
+        return answer(pending.result());
+    }
+
+    /**
+     * The caller stops waiting. A request no writer has taken is withdrawn, so "nothing written"
+     * stays true; one a writer took may still commit, and the caller must not be told otherwise.
+     * Returns only when the answer came meanwhile.
+     */
+    private void giveUp(PendingWrite pending, Exception cause) {
+        if (pending.withdraw()) {
+            queue.remove(pending);
+            throw unavailable(cause);
+        }
+        if (!pending.result().isDone()) {
+            throw new OutcomeUnknownException(pending.result().copy(), cause);
+        }
+    }
+
+    private static List<WriteOutcome> answer(CompletableFuture<List<WriteOutcome>> result) {
+        try {
+            return result.join();
+        } catch (CompletionException e) {
             if (e.getCause() instanceof CoherenceException ce) {
                 throw ce;
             }
@@ -100,7 +129,7 @@ public class GroupCommitWriter implements AutoCloseable {
 
     private static CoherenceException unavailable(Throwable cause) {
         return new CoherenceException(ErrorCode.STORE_UNAVAILABLE,
-                "the signal store did not confirm the write in time; nothing is acknowledged, retry with the same signals",
+                "the signal store did not confirm the write in time; nothing was written, retry with the same signals",
                 List.of(), cause);
     }
 
@@ -116,7 +145,11 @@ public class GroupCommitWriter implements AutoCloseable {
                 List<PendingWrite> group = new ArrayList<>();
                 group.add(first);
                 carried = fill(group, first.signals().size());
-                flush(group);
+                // From here on a request is written: its caller can no longer withdraw it.
+                group.removeIf(p -> !p.take());
+                if (!group.isEmpty()) {
+                    flush(group);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -203,7 +236,40 @@ public class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /** A request's signals, its answer, and its trace context (the group commit span's parent or link). */
-    private record PendingWrite(List<Signal> signals, CompletableFuture<List<WriteOutcome>> result, Context context) {
+    /**
+     * A request's signals, its answer, and its trace context (the group commit span's parent or
+     * link). Either a writer takes it for a transaction or its caller withdraws it, never both.
+     */
+    private static final class PendingWrite {
+
+        private final List<Signal> signals;
+        private final CompletableFuture<List<WriteOutcome>> result = new CompletableFuture<>();
+        private final Context context;
+        private final AtomicBoolean decided = new AtomicBoolean();
+
+        PendingWrite(List<Signal> signals, Context context) {
+            this.signals = signals;
+            this.context = context;
+        }
+
+        List<Signal> signals() {
+            return signals;
+        }
+
+        CompletableFuture<List<WriteOutcome>> result() {
+            return result;
+        }
+
+        Context context() {
+            return context;
+        }
+
+        boolean take() {
+            return decided.compareAndSet(false, true);
+        }
+
+        boolean withdraw() {
+            return decided.compareAndSet(false, true);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.coherence.application.ingest;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /** Where Idempotency-Key claims and their answers are kept, shared by all replicas. */
 public interface IdempotencyStore {
@@ -9,8 +10,11 @@ public interface IdempotencyStore {
     sealed interface Claim permits Claimed, Running, Reused, Answered {
     }
 
-    /** The key is this request's now: run it. */
-    record Claimed() implements Claim {
+    /**
+     * The key is this request's now: run it. {@code at} tells this claim from a later one of the
+     * same key (after a takeover), so that a late answer cannot land on someone else's claim.
+     */
+    record Claimed(Instant at) implements Claim {
     }
 
     /** Another request with this key has not finished. */
@@ -31,8 +35,15 @@ public interface IdempotencyStore {
      */
     Claim claim(String scope, String key, String requestHash, Duration ttl, Duration runningTimeout);
 
-    void complete(String scope, String key, int status, String body);
+    /** Keeps the answer of the claim made {@code at}; nothing when that claim is no longer there. */
+    void complete(String scope, String key, Instant at, int status, String body);
 
-    /** Forgets the claim: the request failed on the server's side and may be retried. */
-    void release(String scope, String key);
+    /** Forgets the claim made {@code at} so that a retry may run; nothing when it is no longer there. */
+    void release(String scope, String key, Instant at);
+
+    /**
+     * Deletes up to {@code batch} keys claimed longer than {@code ttl} ago, the oldest first, and
+     * answers how many. Safe to run on several replicas at once: each deletes other keys.
+     */
+    int expire(Duration ttl, int batch);
 }

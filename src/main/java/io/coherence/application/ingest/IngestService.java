@@ -66,7 +66,11 @@ public class IngestService {
      * @param channel how the items arrived: http or graphql
      */
     public IngestReceipt ingest(Caller caller, List<SignalSubmission> items, boolean batch, String channel) {
-        Admitted admitted = admit(caller, items, batch, new Origin(channel, null, null));
+        return write(admit(caller, items, batch, new Origin(channel, null, null)));
+    }
+
+    /** The second half of {@link #ingest}: spends the tenants' ingest budgets and writes the admitted items. */
+    public IngestReceipt write(Admitted admitted) {
         // After the policy: a caller refused for another tenant must not spend that tenant's budget.
         admitted.perTenant().forEach(limiter::signals);
         return commit(List.of(admitted)).get(0);
@@ -118,19 +122,39 @@ public class IngestService {
     /**
      * Writes admitted items in one call to the group committer (so in as few transactions as it
      * makes) and answers one receipt per admitted entry, in order. Throws STORE_UNAVAILABLE when the
-     * store did not confirm the write; then nothing is acknowledged and a retry is safe.
+     * store did not write them, and OUTCOME_UNKNOWN ({@link OutcomeUnknownException}) when it may
+     * still; either way nothing is acknowledged and a retry is safe.
      */
     public List<IngestReceipt> commit(List<Admitted> admitted) {
         List<Signal> signals = new ArrayList<>();
         admitted.forEach(a -> signals.addAll(a.signals()));
         long started = System.nanoTime();
-        List<WriteOutcome> outcomes = writer.write(signals);
-        long nanos = System.nanoTime() - started;
+        List<WriteOutcome> outcomes;
+        try {
+            outcomes = writer.write(signals);
+        } catch (OutcomeUnknownException e) {
+            // Counted when the store answers, as if the caller had waited.
+            e.outcomes().thenAccept(late -> count(admitted, late, System.nanoTime() - started));
+            throw e;
+        }
+        count(admitted, outcomes, System.nanoTime() - started);
+        return receipts(admitted, outcomes);
+    }
+
+    private void count(List<Admitted> admitted, List<WriteOutcome> outcomes, long nanos) {
+        int offset = 0;
+        for (Admitted a : admitted) {
+            metrics.committed(a.channel(), outcomes.subList(offset, offset + a.signals().size()), nanos);
+            offset += a.signals().size();
+        }
+    }
+
+    /** One receipt per admitted entry from the outcomes of their signals, in order. */
+    public List<IngestReceipt> receipts(List<Admitted> admitted, List<WriteOutcome> outcomes) {
         List<IngestReceipt> receipts = new ArrayList<>(admitted.size());
         int offset = 0;
         for (Admitted a : admitted) {
             List<WriteOutcome> own = outcomes.subList(offset, offset + a.signals().size());
-            metrics.committed(a.channel(), own, nanos);
             List<IngestReceipt.Item> items = new ArrayList<>(own.size());
             for (int i = 0; i < own.size(); i++) {
                 items.add(new IngestReceipt.Item(a.signals().get(i).identity().signalId(), own.get(i).provenanceId(),

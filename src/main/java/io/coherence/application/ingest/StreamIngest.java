@@ -64,8 +64,8 @@ public class StreamIngest {
     /**
      * Admits each record on its own and commits the admitted ones together, in writes of at most
      * the group committer's transaction size. Answers one outcome per record, in order. Throws
-     * STORE_UNAVAILABLE (nothing is then committed for sure) when the store did not confirm the
-     * write: retry the same records; signal identities make that safe.
+     * STORE_UNAVAILABLE (nothing committed) or OUTCOME_UNKNOWN (it may still commit) when the store
+     * did not confirm the write: retry the same records; signal identities make that safe.
      *
      * @param channel the channel the provenance records (kafka)
      * @param subject who reads the stream, for the policy's log lines
@@ -107,7 +107,7 @@ public class StreamIngest {
      * The second half of {@link #ingest}: writes the admitted records, in writes of at most the
      * group committer's transaction size (one huge transaction is slower than several of the size
      * the committer is tuned for), and answers one outcome per record, in order. May be called
-     * again with the same admission after STORE_UNAVAILABLE.
+     * again with the same admission after STORE_UNAVAILABLE or OUTCOME_UNKNOWN.
      */
     public List<Outcome> commit(Admission admission) {
         Outcome[] outcomes = admission.outcomes.clone();

@@ -12,12 +12,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 
 /**
  * Idempotency-Key claims in {@code idempotency_keys} (db-migrations/postgres/V3), bounded by the
- * data source's timeouts and behind a circuit breaker like every PostgreSQL adapter.
+ * data source's timeouts and behind a circuit breaker like every PostgreSQL adapter. A claim's
+ * {@code created_at} tells it from a later claim of the same key.
  */
 @ApplicationScoped
 public class PostgresIdempotencyStore implements IdempotencyStore {
@@ -31,7 +35,7 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
                   created_at = now()
               WHERE idempotency_keys.created_at < now() - make_interval(secs => ?)
                  OR (idempotency_keys.state = 'running' AND idempotency_keys.created_at < now() - make_interval(secs => ?))
-            RETURNING 1
+            RETURNING created_at
             """;
 
     static final String FIND = """
@@ -39,12 +43,27 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
             WHERE tenant_scope = ? AND idem_key = ?
             """;
 
+    /** Only the claim made at that instant: a late answer must not land on a claim that took over. */
     static final String COMPLETE = """
             UPDATE idempotency_keys SET state = 'done', status = ?, response = ?
-            WHERE tenant_scope = ? AND idem_key = ?
+            WHERE tenant_scope = ? AND idem_key = ? AND state = 'running' AND created_at = ?
             """;
 
-    static final String RELEASE = "DELETE FROM idempotency_keys WHERE tenant_scope = ? AND idem_key = ?";
+    static final String RELEASE = """
+            DELETE FROM idempotency_keys
+            WHERE tenant_scope = ? AND idem_key = ? AND state = 'running' AND created_at = ?
+            """;
+
+    /**
+     * One bounded batch of expired keys, the oldest first (the created_at index). SKIP LOCKED lets
+     * replicas expire at once without waiting for each other, and spares a key a request holds.
+     */
+    static final String EXPIRE = """
+            DELETE FROM idempotency_keys WHERE (tenant_scope, idem_key) IN (
+              SELECT tenant_scope, idem_key FROM idempotency_keys
+              WHERE created_at < now() - make_interval(secs => ?)
+              ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED)
+            """;
 
     @Resource(lookup = "jdbc/coherence")
     DataSource dataSource;
@@ -62,7 +81,7 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
                 ps.setDouble(5, runningTimeout.toMillis() / 1000.0);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        return new Claimed();
+                        return new Claimed(rs.getObject(1, OffsetDateTime.class).toInstant());
                     }
                 }
             }
@@ -91,22 +110,34 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
     @Override
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
     @WithSpan(value = "postgres complete idempotency key", kind = SpanKind.CLIENT)
-    public void complete(String scope, String key, int status, String body) {
+    public void complete(String scope, String key, Instant at, int status, String body) {
         update(COMPLETE, ps -> {
             ps.setInt(1, status);
             ps.setString(2, body);
             ps.setString(3, scope);
             ps.setString(4, key);
+            ps.setObject(5, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
         });
     }
 
     @Override
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
     @WithSpan(value = "postgres release idempotency key", kind = SpanKind.CLIENT)
-    public void release(String scope, String key) {
+    public void release(String scope, String key, Instant at) {
         update(RELEASE, ps -> {
             ps.setString(1, scope);
             ps.setString(2, key);
+            ps.setObject(3, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+        });
+    }
+
+    @Override
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
+    @WithSpan(value = "postgres expire idempotency keys", kind = SpanKind.CLIENT)
+    public int expire(Duration ttl, int batch) {
+        return update(EXPIRE, ps -> {
+            ps.setDouble(1, ttl.toMillis() / 1000.0);
+            ps.setInt(2, batch);
         });
     }
 
@@ -114,10 +145,10 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
-    private void update(String sql, Binder binder) {
+    private int update(String sql, Binder binder) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
-            ps.executeUpdate();
+            return ps.executeUpdate();
         } catch (SQLException e) {
             throw unavailable(e);
         }

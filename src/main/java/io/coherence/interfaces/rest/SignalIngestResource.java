@@ -1,7 +1,8 @@
 package io.coherence.interfaces.rest;
 
 import io.coherence.application.CoherenceException;
-import io.coherence.application.ingest.IdempotencyKeys;
+import io.coherence.application.ingest.IdempotencyStore;
+import io.coherence.application.ingest.IdempotentIngest;
 import io.coherence.application.ingest.IngestReceipt;
 import io.coherence.application.ingest.IngestService;
 import io.coherence.application.ingest.IngestSettings;
@@ -26,7 +27,8 @@ import java.io.InputStream;
 /**
  * Push ingest: {@code POST /v1/coherence/signals} with one signal object or an array. Answers 202
  * with one {signalId, provenanceId, status} per item once the signals are durably committed. With
- * an {@code Idempotency-Key} header, a repeat of the same request replays the first answer.
+ * an {@code Idempotency-Key} header, a repeat of the same request replays the first answer
+ * ({@link IdempotentIngest} decides which answers are kept).
  */
 @Path("/coherence/signals")
 @RequestScoped
@@ -45,9 +47,24 @@ public class SignalIngestResource {
     PolicyEnforcer enforcer;
 
     @Inject
-    IdempotencyKeys idempotency;
+    IdempotentIngest idempotent;
 
     private static final Jsonb JSONB = JsonbBuilder.create();
+
+    /** The answers as this resource writes them, kept for replays exactly as written. */
+    private static final IdempotentIngest.Answers ANSWERS = new IdempotentIngest.Answers() {
+        @Override
+        public IdempotencyStore.Answered accepted(IngestReceipt receipt) {
+            return new IdempotencyStore.Answered(Response.Status.ACCEPTED.getStatusCode(),
+                    JSONB.toJson(IngestResponse.of(receipt)));
+        }
+
+        @Override
+        public IdempotencyStore.Answered refused(CoherenceException refusal) {
+            Response refused = new CoherenceExceptionMapper().toResponse(refusal);
+            return new IdempotencyStore.Answered(refused.getStatus(), JSONB.toJson(refused.getEntity()));
+        }
+    };
 
     @POST
     @TracedOperation("ingest")
@@ -58,30 +75,15 @@ public class SignalIngestResource {
         Caller caller = enforcer.authenticated(callers.current());
         String json = BoundedBody.read(body, contentLength, settings.maxBodyBytes());
         if (idempotencyKey == null) {
-            return run(caller, json);
+            SignalJson.Parsed parsed = SignalJson.parse(json);
+            return Response.accepted(IngestResponse.of(ingest.ingest(caller, parsed.items(), parsed.batch(), "http")))
+                    .build();
         }
-        IdempotencyKeys.Claimed claim = idempotency.claim(caller, idempotencyKey, json);
-        if (claim.replay() != null) {
-            return Response.status(claim.replay().status()).type(MediaType.APPLICATION_JSON)
-                    .entity(claim.replay().body()).header("Idempotent-Replayed", "true").build();
+        IdempotentIngest.Result result = idempotent.ingest(caller, idempotencyKey, json, ANSWERS);
+        if (result instanceof IdempotentIngest.Replayed replayed) {
+            return Response.status(replayed.answer().status()).type(MediaType.APPLICATION_JSON)
+                    .entity(replayed.answer().body()).header("Idempotent-Replayed", "true").build();
         }
-        try {
-            Response answer = run(caller, json);
-            claim.finish(answer.getStatus(), JSONB.toJson(answer.getEntity()));
-            return answer;
-        } catch (CoherenceException e) {
-            Response refused = new CoherenceExceptionMapper().toResponse(e);
-            claim.finish(refused.getStatus(), JSONB.toJson(refused.getEntity()));
-            throw e;
-        } catch (RuntimeException e) {
-            claim.finish(500, null);
-            throw e;
-        }
-    }
-
-    private Response run(Caller caller, String json) {
-        SignalJson.Parsed parsed = SignalJson.parse(json);
-        IngestReceipt receipt = ingest.ingest(caller, parsed.items(), parsed.batch(), "http");
-        return Response.accepted(IngestResponse.of(receipt)).build();
+        return Response.accepted(IngestResponse.of(((IdempotentIngest.Fresh) result).receipt())).build();
     }
 }

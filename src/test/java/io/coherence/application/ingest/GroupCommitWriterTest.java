@@ -88,7 +88,7 @@ class GroupCommitWriterTest {
 
         /**
          * Parked with a deadline (the request is queued and its caller waits for the commit), or
-         * already given up waiting, which also leaves the request in the queue.
+         * already given up waiting (the request is then withdrawn, or in doubt in a transaction).
          */
         boolean waitingForCommit() {
             return thread.getState() == Thread.State.TIMED_WAITING || result.isDone();
@@ -240,19 +240,53 @@ class GroupCommitWriterTest {
         assertThatThrownBy(() -> writer.write(signals("r", 1))).isSameAs(refusal);
     }
 
+    /** Issue 14: it was STORE_UNAVAILABLE ("nothing is acknowledged") and then committed. */
     @Test
-    void aWriteThatDoesNotCommitInTimeIsStoreUnavailable() {
+    void aWriteInATransactionThatDoesNotCommitInTimeIsOutcomeUnknownAndTellsTheOutcomeLater() throws Exception {
         Duration timeout = Duration.ofMillis(300);
         GroupCommitWriter writer = writer(1000, 1, timeout, 100);
         repository.hold();
 
         long started = System.nanoTime();
-        CoherenceException e = catchThrowableOfType(CoherenceException.class, () -> writer.write(signals("slow", 1)));
+        OutcomeUnknownException e = catchThrowableOfType(OutcomeUnknownException.class,
+                () -> writer.write(signals("slow", 1)));
         Duration waited = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(e).isNotNull();
-        assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+        assertThat(e.code()).isEqualTo(ErrorCode.OUTCOME_UNKNOWN);
         assertThat(waited).isGreaterThanOrEqualTo(timeout).isLessThan(WAIT);
+        repository.release();
+        assertThat(e.outcomes().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .extracting(WriteOutcome::provenanceId).containsExactly("prov-slow-0");
+    }
+
+    /**
+     * Issue 14: a caller who gave up while its request was still queued was told "nothing is
+     * acknowledged", and the request was written later all the same.
+     */
+    @Test
+    void aRequestStillQueuedWhenItsCallerGivesUpIsNeverWritten() throws Exception {
+        GroupCommitWriter writer = writer(1000, 1, Duration.ofSeconds(1), 100);
+        List<Request> queued = new ArrayList<>();
+        Request first = holdFirstThenQueue(writer, List.of(signals("gave-up", 2)), queued);
+        Request gaveUp = queued.get(0);
+
+        assertThat(gaveUp.failure().code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+        assertThat(first.failure().code()).as("the request in the held transaction").isEqualTo(ErrorCode.OUTCOME_UNKNOWN);
+        repository.release();
+        // One writer takes requests in order: once a later request is written, the one given up would have been.
+        List<Signal> later = signals("later", 1);
+        Eventually.await("a later request is written", WAIT, () -> {
+            try {
+                writer.write(later);
+                return true;
+            } catch (CoherenceException e) {
+                return false;
+            }
+        });
+
+        assertThat(repository.calls()).flatExtracting(call -> call).extracting(s -> s.identity().signalId())
+                .contains("later-0").doesNotContain("gave-up-0", "gave-up-1");
     }
 
     @Test

@@ -1,12 +1,14 @@
 package io.coherence.application.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
 import io.coherence.domain.policy.Caller;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class IdempotencyKeysTest {
 
     private final List<String> calls = new ArrayList<>();
-    private IdempotencyStore.Claim next = new IdempotencyStore.Claimed();
+    private IdempotencyStore.Claim next = new IdempotencyStore.Claimed(Instant.EPOCH);
+    private volatile boolean storeDown;
     private final IdempotencyKeys keys = keys();
 
     private IdempotencyKeys keys() {
@@ -31,13 +34,24 @@ class IdempotencyKeysTest {
             }
 
             @Override
-            public void complete(String scope, String key, int status, String body) {
+            public void complete(String scope, String key, Instant at, int status, String body) {
+                if (storeDown) {
+                    throw new IllegalStateException("PostgreSQL is down");
+                }
                 calls.add("complete " + scope + " " + key + " " + status + " " + body);
             }
 
             @Override
-            public void release(String scope, String key) {
+            public void release(String scope, String key, Instant at) {
+                if (storeDown) {
+                    throw new IllegalStateException("PostgreSQL is down");
+                }
                 calls.add("release " + scope + " " + key);
+            }
+
+            @Override
+            public int expire(Duration ttl, int batch) {
+                throw new UnsupportedOperationException();
             }
         };
         return k;
@@ -85,5 +99,42 @@ class IdempotencyKeysTest {
         assertThat(calls).isEmpty();
         keys.claim(CALLER, "k".repeat(255), "{}");
         assertThat(calls).hasSize(1);
+    }
+
+    /** Issue 14: the answer after a commit was 503 "nothing was written" when the key store failed. */
+    @Test
+    void aKeyStoreThatFailsAfterTheWriteDoesNotChangeTheAnswer() {
+        IdempotencyKeys.Claimed claim = keys.claim(CALLER, "k-1", "{}");
+        storeDown = true;
+
+        assertThatCode(() -> claim.finish(202, "{\"accepted\":1}")).doesNotThrowAnyException();
+        assertThat(keys.unrecorded()).isEqualTo(1);
+
+        storeDown = false;
+        assertThat(keys.recordUnrecorded()).isEqualTo(1);
+        assertThat(calls).endsWith("complete tenant-a k-1 202 {\"accepted\":1}");
+        assertThat(keys.unrecorded()).isZero();
+    }
+
+    /** Issue 14: a 429 (or a 403 while the policy fails closed) was replayed for the key's whole TTL. */
+    @Test
+    void temporaryRefusalsReleaseTheKey() {
+        for (int status : new int[] {429, 403, 409, 503, 500}) {
+            calls.clear();
+            keys.claim(CALLER, "k-" + status, "{}").finish(status, "{\"error\":{}}");
+
+            assertThat(calls).as("after " + status).containsExactly("claim tenant-a k-" + status + " PT24H PT1M",
+                    "release tenant-a k-" + status);
+        }
+    }
+
+    @Test
+    void answersARetryWouldGetAgainAreKept() {
+        for (int status : new int[] {202, 400, 413, 422}) {
+            calls.clear();
+            keys.claim(CALLER, "k-" + status, "{}").finish(status, "{}");
+
+            assertThat(calls).as("after " + status).endsWith("complete tenant-a k-" + status + " " + status + " {}");
+        }
     }
 }

@@ -5,13 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coherence.application.ingest.IdempotencyStore;
 import io.coherence.infrastructure.migrations.Migrator;
 import io.coherence.testsupport.EmbeddedEngines;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Idempotency-Key claims against the real PostgreSQL, with the V3 migration. */
+/** Idempotency-Key claims and their expiry against the real PostgreSQL, with the V3 migration. */
 class PostgresIdempotencyStoreIT {
 
     private static final Duration DAY = Duration.ofHours(24);
@@ -31,10 +41,11 @@ class PostgresIdempotencyStoreIT {
 
     @Test
     void aKeyIsClaimedOnceThenRunningThenAnswered() {
-        assertThat(store.claim(scope, "k1", "hash-a", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Claimed.class);
+        IdempotencyStore.Claim claim = store.claim(scope, "k1", "hash-a", DAY, MINUTE);
+        assertThat(claim).isInstanceOf(IdempotencyStore.Claimed.class);
         assertThat(store.claim(scope, "k1", "hash-a", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Running.class);
 
-        store.complete(scope, "k1", 202, "{\"accepted\":1}");
+        store.complete(scope, "k1", at(claim), 202, "{\"accepted\":1}");
 
         assertThat(store.claim(scope, "k1", "hash-a", DAY, MINUTE))
                 .isEqualTo(new IdempotencyStore.Answered(202, "{\"accepted\":1}"));
@@ -42,10 +53,10 @@ class PostgresIdempotencyStoreIT {
 
     @Test
     void anotherBodyWithTheSameKeyIsReuseWhileTheFirstIsRunningOrDone() {
-        store.claim(scope, "k1", "hash-a", DAY, MINUTE);
+        IdempotencyStore.Claim claim = store.claim(scope, "k1", "hash-a", DAY, MINUTE);
         assertThat(store.claim(scope, "k1", "hash-b", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Reused.class);
 
-        store.complete(scope, "k1", 400, "{}");
+        store.complete(scope, "k1", at(claim), 400, "{}");
 
         assertThat(store.claim(scope, "k1", "hash-b", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Reused.class);
     }
@@ -60,17 +71,16 @@ class PostgresIdempotencyStoreIT {
 
     @Test
     void aReleasedKeyMayBeClaimedAgain() {
-        store.claim(scope, "k1", "hash-a", DAY, MINUTE);
+        IdempotencyStore.Claim claim = store.claim(scope, "k1", "hash-a", DAY, MINUTE);
 
-        store.release(scope, "k1");
+        store.release(scope, "k1", at(claim));
 
         assertThat(store.claim(scope, "k1", "hash-a", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Claimed.class);
     }
 
     @Test
     void anExpiredKeyIsTakenOverEvenWithAnotherBody() {
-        store.claim(scope, "k1", "hash-a", DAY, MINUTE);
-        store.complete(scope, "k1", 202, "{}");
+        store.complete(scope, "k1", at(store.claim(scope, "k1", "hash-a", DAY, MINUTE)), 202, "{}");
 
         assertThat(store.claim(scope, "k1", "hash-b", Duration.ZERO, MINUTE)).isInstanceOf(IdempotencyStore.Claimed.class);
         assertThat(store.claim(scope, "k1", "hash-b", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Running.class);
@@ -81,5 +91,100 @@ class PostgresIdempotencyStoreIT {
         store.claim(scope, "k1", "hash-a", DAY, MINUTE);
 
         assertThat(store.claim(scope, "k1", "hash-a", DAY, Duration.ZERO)).isInstanceOf(IdempotencyStore.Claimed.class);
+    }
+
+    private static Instant at(IdempotencyStore.Claim claim) {
+        return ((IdempotencyStore.Claimed) claim).at();
+    }
+
+    @Test
+    void aLateAnswerDoesNotLandOnAClaimThatTookOver() {
+        IdempotencyStore.Claim dead = store.claim(scope, "k1", "hash-a", DAY, MINUTE);
+        IdempotencyStore.Claim takeover = store.claim(scope, "k1", "hash-a", DAY, Duration.ZERO);
+
+        store.complete(scope, "k1", at(dead), 202, "{\"late\":true}");
+        store.release(scope, "k1", at(dead));
+
+        assertThat(store.claim(scope, "k1", "hash-a", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Running.class);
+        store.complete(scope, "k1", at(takeover), 202, "{}");
+        assertThat(store.claim(scope, "k1", "hash-a", DAY, MINUTE)).isEqualTo(new IdempotencyStore.Answered(202, "{}"));
+    }
+
+    /** Issue 14: keys were never deleted. */
+    @Test
+    void expiryDeletesKeysOlderThanTheTtlInBoundedBatches() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            store.claim(scope, "old-" + i, "hash", DAY, MINUTE);
+        }
+        store.claim(scope, "fresh", "hash", DAY, MINUTE);
+        backdate("old-%");
+
+        int deleted;
+        do {
+            deleted = store.expire(DAY, 2);
+            assertThat(deleted).isBetween(0, 2);
+        } while (deleted == 2);
+
+        assertThat(keysOf(scope)).isEqualTo(1);
+        assertThat(store.claim(scope, "fresh", "hash", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Running.class);
+    }
+
+    @Test
+    void replicasExpiringAtOnceDeleteEachKeyOnce() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            store.claim(scope, "old-" + i, "hash", DAY, MINUTE);
+        }
+        backdate("old-%");
+        long expired;
+        try (Connection c = EmbeddedEngines.shared().postgresDataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT count(*) FROM idempotency_keys WHERE created_at < now() - interval '1 day'");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            expired = rs.getLong(1);
+        }
+
+        Callable<Integer> replica = () -> {
+            int total = 0;
+            int n;
+            while ((n = store.expire(DAY, 7)) > 0) {
+                total += n;
+            }
+            return total;
+        };
+        ExecutorService replicas = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Integer>> runs = replicas.invokeAll(List.of(replica, replica, replica));
+            int total = 0;
+            for (Future<Integer> run : runs) {
+                total += run.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(total).isEqualTo(expired);
+        } finally {
+            replicas.shutdownNow();
+        }
+        assertThat(keysOf(scope)).isZero();
+    }
+
+    /** Moves this scope's matching keys two days into the past. */
+    private void backdate(String keyPattern) throws Exception {
+        try (Connection c = EmbeddedEngines.shared().postgresDataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE idempotency_keys SET created_at = now() - interval '2 days' "
+                     + "WHERE tenant_scope = ? AND idem_key LIKE ?")) {
+            ps.setString(1, scope);
+            ps.setString(2, keyPattern);
+            ps.executeUpdate();
+        }
+    }
+
+    private static long keysOf(String scope) throws Exception {
+        try (Connection c = EmbeddedEngines.shared().postgresDataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM idempotency_keys WHERE tenant_scope = ?")) {
+            ps.setString(1, scope);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.coherence.testsupport.EmbeddedEngines;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -116,6 +117,21 @@ class IdempotencyKeyIT {
         assertThat(first.statusCode()).isEqualTo(400);
         assertThat(again.statusCode()).isEqualTo(400);
         assertThat(CoherenceClient.json(again.body())).isEqualTo(CoherenceClient.json(first.body()));
+    }
+
+    /** Issue 14: the key was claimed before the policy, so a read-only token occupied it with its 403. */
+    @Test
+    void aCallerNotAllowedToWriteDoesNotOccupyTheKey() {
+        String key = "key-" + UUID.randomUUID();
+        String body = signal(tenant, 0.4);
+
+        HttpResponse<String> reader = api.ingestIdempotently(body, api.token(tenant, List.of("coherence:read")), key);
+        HttpResponse<String> writer = api.ingestIdempotently(body, token, key);
+
+        assertThat(reader.statusCode()).isEqualTo(403);
+        assertThat(writer.statusCode()).isEqualTo(202);
+        assertThat(writer.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(api.signalCount(tenant)).isEqualTo(1);
     }
 
     @ParameterizedTest
