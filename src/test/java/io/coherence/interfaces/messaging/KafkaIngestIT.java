@@ -9,6 +9,7 @@ import io.coherence.testsupport.EmbeddedKafka;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.KafkaTestClient;
 import io.coherence.testsupport.LibertyStackListener;
+import io.coherence.testsupport.ServerVariables;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -255,6 +260,45 @@ class KafkaIngestIT {
             HttpResponse<String> r = api.post("/v1/admin/dead-letters/replay?" + bad, admin);
             assertThat(r.statusCode()).as(bad + " " + r.body()).isEqualTo(400);
             assertThat(CoherenceClient.json(r.body()).getJsonObject("error").getString("code")).isEqualTo("BAD_USER_INPUT");
+        }
+    }
+
+    private static String signals(String tenant, int count, int from) {
+        return IntStream.range(from, from + count).mapToObj(i -> signal(tenant, (i % 100) / 100.0, "s-" + i))
+                .collect(Collectors.joining(",", "[", "]"));
+    }
+
+    /** Whether HTTP ingest of a fresh tenant gets 600 signals in and then finds its signal rate spent at 1,200. */
+    private boolean signalRateIsLow(boolean low) {
+        String probe = tenant();
+        String token = api.token(probe, CoherenceClient.READ_WRITE);
+        return api.ingest(signals(probe, 600, 0), token).statusCode() == 202
+                && api.ingest(signals(probe, 600, 600), token).statusCode() == (low ? 429 : 202);
+    }
+
+    private double signalRateRejections() {
+        Matcher m = Pattern.compile("(?m)^rate_limit_rejections_total\\{[^}]*limit=\"tenant-signals\"[^}]*}\\s+(\\S+)")
+                .matcher(api.get("/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
+    void aTenantOverItsSignalRateSlowsTheConsumerAndNoRecordIsRefusedOrLost() {
+        try (ServerVariables low = ServerVariables.set("kafka-signal-rate", Map.of(
+                "COHERENCE_INGEST_TENANT_SIGNALS_PER_SECOND", "100", "COHERENCE_INGEST_TENANT_SIGNALS_BURST", "1000"))) {
+            Eventually.await("the lowered signal rate applies", WAIT, () -> signalRateIsLow(true));
+            double before = signalRateRejections();
+            String tenant = tenant();
+            kafka.produce(tenant, signals(tenant, 600, 0));
+            // 600 of the burst's 1,000 are spent: this one waits for the bucket to refill.
+            RecordMetadata last = kafka.produce(tenant, signals(tenant, 600, 600));
+
+            kafka.awaitCommittedPast(last, WAIT);
+            assertThat(api.signalCount(tenant)).isEqualTo(1200);
+            assertThat(kafka.deadLetters(tenant)).isEmpty();
+            assertThat(signalRateRejections()).as("the consumer met the tenant's spent rate").isGreaterThan(before);
+        } finally {
+            Eventually.await("the signal rate is back to its default", WAIT, () -> signalRateIsLow(false));
         }
     }
 
