@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -66,13 +67,17 @@ public class KafkaIngestProbe {
                 "batch.size", 262144, "compression.type", "lz4");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer());
              Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            throughput(producer, admin, run, records, perRecord, tenants);
+            PrivateKey key = privateKey(Path.of(field(descriptor, "signingKey")));
+            Map<String, String> tokens = new HashMap<>();
+            Function<String, String> tokenFor = tenant -> tokens.computeIfAbsent(tenant, t -> jwt(key,
+                    field(descriptor, "issuer"), field(descriptor, "audience"), t));
+            throughput(producer, admin, run, records, perRecord, tenants, tokenFor);
             latency(producer, admin, descriptor, run, probes);
         }
     }
 
     static void throughput(KafkaProducer<String, String> producer, Admin admin, String run, int records, int perRecord,
-                           int tenants) throws Exception {
+                           int tenants, Function<String, String> tokenFor) throws Exception {
         awaitCaughtUp(admin, Duration.ofSeconds(60));
         String ts = Instant.now().toString();
         long started = System.nanoTime();
@@ -85,7 +90,7 @@ public class KafkaIngestProbe {
                         .append(",\"source\":\"kafka-probe\",\"signalId\":\"").append(r).append('-').append(i)
                         .append("\",\"ts\":\"").append(ts).append("\"}");
             }
-            producer.send(new ProducerRecord<>(TOPIC, tenant, value.append(']').toString()));
+            producer.send(record(tenant, value.append(']').toString(), tokenFor.apply(tenant)));
         }
         producer.flush();
         double produceSeconds = (System.nanoTime() - started) / 1e9;
@@ -142,7 +147,7 @@ public class KafkaIngestProbe {
                         + ",\"source\":\"latency-probe\",\"signalId\":\"only\"}";
                 long started = System.nanoTime();
                 if (channel.equals("kafka")) {
-                    var sent = producer.send(new ProducerRecord<>(TOPIC, tenant, signal)).get();
+                    var sent = producer.send(record(tenant, signal, token)).get();
                     TopicPartition partition = new TopicPartition(TOPIC, sent.partition());
                     while (true) {
                         OffsetAndMetadata at = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get()
@@ -197,7 +202,22 @@ public class KafkaIngestProbe {
 
     // The next three are FanoutProbe's: single-file programs cannot share code.
 
-    static String jwt(PrivateKey key, String issuer, String audience, String tenant) throws Exception {
+    /** A record as the service takes it: keyed by the tenant, with the producer's token for that tenant. */
+    static ProducerRecord<String, String> record(String tenant, String value, String token) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, tenant, value);
+        record.headers().add("authorization", ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    static String jwt(PrivateKey key, String issuer, String audience, String tenant) {
+        try {
+            return signedJwt(key, issuer, audience, tenant);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not sign a token", e);
+        }
+    }
+
+    static String signedJwt(PrivateKey key, String issuer, String audience, String tenant) throws Exception {
         long now = Instant.now().getEpochSecond();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"dev\"}";
         String claims = String.format("{\"iss\":\"%s\",\"aud\":\"%s\",\"sub\":\"probe:%s\",\"tenant\":\"%s\","

@@ -55,8 +55,8 @@ final class FaultRun {
              KafkaTestClient offsets = new KafkaTestClient(stack.kafkaBootstrap())) {
             HttpWriters writers = new HttpWriters(client, httpTenant, httpToken, ledger, timeline, settings.batch(),
                     settings.writeRate());
-            KafkaLoad kafka = new KafkaLoad(stack.kafkaBootstrap(), kafkaTenant, ledger, timeline, settings.kafkaBatch(),
-                    settings.kafkaRate());
+            KafkaLoad kafka = new KafkaLoad(stack.kafkaBootstrap(), kafkaTenant, kafkaToken, ledger, timeline,
+                    settings.kafkaBatch(), settings.kafkaRate());
             Readers readers = new Readers(client, List.of(httpTenant, kafkaTenant), List.of(httpToken, kafkaToken),
                     timeline, settings.readRate());
             writers.start(settings.writers());

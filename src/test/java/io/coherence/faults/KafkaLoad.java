@@ -1,6 +1,7 @@
 package io.coherence.faults;
 
 import io.coherence.testsupport.EmbeddedKafka;
+import io.coherence.testsupport.KafkaTestClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * One producer (acks=all) sending a record of a few new signals at a steady pace, keyed by the
- * tenant. A signal counts as acknowledged when the broker acknowledged its record; each
+ * tenant and carrying its write token. A signal counts as acknowledged when the broker acknowledged its record; each
  * acknowledged record's partition and offset are kept for the offset checks.
  */
 final class KafkaLoad {
@@ -27,6 +28,7 @@ final class KafkaLoad {
     private final KafkaProducer<byte[], byte[]> producer;
     private final Signals signals;
     private final String tenant;
+    private final byte[] authorization;
     private final Ledger ledger;
     private final Timeline timeline;
     private final int batch;
@@ -35,12 +37,13 @@ final class KafkaLoad {
     private Thread thread;
     private volatile boolean stop;
 
-    KafkaLoad(String bootstrap, String tenant, Ledger ledger, Timeline timeline, int batch, double recordsPerSecond) {
+    KafkaLoad(String bootstrap, String tenant, String token, Ledger ledger, Timeline timeline, int batch, double recordsPerSecond) {
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0),
                 new ByteArraySerializer(), new ByteArraySerializer());
         this.signals = new Signals(tenant, "kafka", "k", tenant.hashCode());
         this.tenant = tenant;
+        this.authorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.ledger = ledger;
         this.timeline = timeline;
         this.batch = batch;
@@ -78,17 +81,19 @@ final class KafkaLoad {
             next = Math.max(next + intervalNanos, System.nanoTime());
             Signals.Batch b = signals.next(batch);
             ledger.attempted(b.signals());
-            producer.send(new ProducerRecord<>(EmbeddedKafka.TOPIC, key, b.json().getBytes(StandardCharsets.UTF_8)),
-                    (metadata, failure) -> {
-                        if (failure == null) {
-                            acked.add(new Acked(metadata.partition(), metadata.offset(), b.signals().size(), System.nanoTime()));
-                            ledger.settle(b.signals(), Ledger.Fate.ACKNOWLEDGED);
-                            timeline.record(Timeline.Kind.KAFKA, Timeline.Outcome.OK, null);
-                        } else {
-                            ledger.settle(b.signals(), Ledger.Fate.GAVE_UP);
-                            timeline.record(Timeline.Kind.KAFKA, Timeline.Outcome.ERROR, failure.getClass().getSimpleName());
-                        }
-                    });
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(EmbeddedKafka.TOPIC, key,
+                    b.json().getBytes(StandardCharsets.UTF_8));
+            record.headers().add(KafkaTestClient.AUTHORIZATION, authorization);
+            producer.send(record, (metadata, failure) -> {
+                if (failure == null) {
+                    acked.add(new Acked(metadata.partition(), metadata.offset(), b.signals().size(), System.nanoTime()));
+                    ledger.settle(b.signals(), Ledger.Fate.ACKNOWLEDGED);
+                    timeline.record(Timeline.Kind.KAFKA, Timeline.Outcome.OK, null);
+                } else {
+                    ledger.settle(b.signals(), Ledger.Fate.GAVE_UP);
+                    timeline.record(Timeline.Kind.KAFKA, Timeline.Outcome.ERROR, failure.getClass().getSimpleName());
+                }
+            });
         }
     }
 }

@@ -1,11 +1,14 @@
 package io.coherence.testsupport;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,24 +25,47 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Produces to and inspects the test broker: the signal topic, its dead letters and the service's group. */
+/**
+ * Produces to and inspects the test broker: the signal topic, its dead letters and the service's group.
+ * A record it produces carries an {@code authorization} header with a write token for the tenant its
+ * key names, as a producer must under the default trust ({@code COHERENCE_KAFKA_TRUST=token}).
+ */
 public final class KafkaTestClient implements AutoCloseable {
 
     public static final String GROUP = "coherence-ingest";
+    public static final String AUTHORIZATION = "authorization";
 
     private final String bootstrap;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Admin admin;
+    /** Tenant to write token; null: records go without a token. */
+    private final Function<String, String> tokens;
+    private final Map<String, String> minted = new ConcurrentHashMap<>();
 
+    /** For a broker no server consumes from: records carry no token. */
     public KafkaTestClient(String bootstrap) {
+        this(bootstrap, null);
+    }
+
+    public KafkaTestClient(String bootstrap, Function<String, String> tokens) {
         this.bootstrap = bootstrap;
+        this.tokens = tokens;
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
+    /** For the Liberty test server's broker, with write tokens signed by the server's trusted key. */
     public static KafkaTestClient forTestBroker() {
-        return new KafkaTestClient(EmbeddedKafka.shared().bootstrap());
+        TokenMinter minter = new TokenMinter(DevKeys.loadOrCreate(Path.of(System.getProperty(LibertyStackListener.KEYS_DIR)))
+                .privateKey(), StackSettings.ISSUER, StackSettings.AUDIENCE);
+        return new KafkaTestClient(EmbeddedKafka.shared().bootstrap(),
+                tenant -> minter.mint(tenant, List.of("coherence:write"), Duration.ofHours(1)));
+    }
+
+    /** The header value a producer sends for this tenant: {@code Bearer <token>}. */
+    public String authorization(String tenant) {
+        return "Bearer " + minted.computeIfAbsent(tenant, tokens);
     }
 
     public RecordMetadata produce(String key, String value) {
@@ -52,6 +78,16 @@ public final class KafkaTestClient implements AutoCloseable {
         return send(new ProducerRecord<>(EmbeddedKafka.TOPIC, null, timestamp, key, value));
     }
 
+    /** Sends one record with exactly this {@code authorization} header value (null: none). */
+    public RecordMetadata produceAuthorized(String key, String value, String authorization) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(EmbeddedKafka.TOPIC,
+                key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+        if (authorization != null) {
+            record.headers().add(AUTHORIZATION, authorization.getBytes(StandardCharsets.UTF_8));
+        }
+        return sendAsIs(record);
+    }
+
     /** Sends one record carrying a W3C {@code traceparent} header, as an instrumented producer would. */
     public RecordMetadata produceTraced(String key, String value, String traceparent) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(EmbeddedKafka.TOPIC,
@@ -61,6 +97,14 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     private RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
+        if (tokens != null && record.key() != null && record.headers().lastHeader(AUTHORIZATION) == null) {
+            record.headers().add(AUTHORIZATION,
+                    authorization(new String(record.key(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        }
+        return sendAsIs(record);
+    }
+
+    private RecordMetadata sendAsIs(ProducerRecord<byte[], byte[]> record) {
         try {
             return producer.send(record).get();
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import io.coherence.application.events.EventSettings;
 import io.coherence.application.ingest.CommittedSignalPublisher;
 import io.coherence.application.ingest.GroupCommitWriter;
 import io.coherence.application.ingest.IngestSettings;
+import io.coherence.application.ingest.StreamTrust;
 import io.coherence.application.ingest.WriterSettings;
 import io.coherence.application.scoring.ScoringSettings;
 import io.coherence.application.security.PolicySettings;
@@ -39,6 +40,13 @@ public class Settings {
                 duration("COHERENCE_INGEST_MAX_FUTURE_SKEW"),
                 duration("COHERENCE_RETENTION_WINDOW"),
                 tags());
+    }
+
+    /** COHERENCE_KAFKA_TRUST: who may write which tenant through Kafka. */
+    @Produces
+    @Singleton
+    public StreamTrust streamTrust() {
+        return StreamTrust.of(text("COHERENCE_KAFKA_TRUST"));
     }
 
     @Produces

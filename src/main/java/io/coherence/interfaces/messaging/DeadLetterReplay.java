@@ -1,30 +1,32 @@
 package io.coherence.interfaces.messaging;
 
+import io.coherence.application.ingest.StreamIngest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Sends dead letters back to the signal topic after their cause is fixed: every record the
- * dead-letter topic holds when the replay starts (optionally only one error code and/or one
- * tenant, at most {@code limit}), with its key, value and timestamp. Replay keeps no cursor: a
- * second replay sends the same records again, which is harmless, because the signals they carry
- * keep their identities and are stored once (a record still refused is dead-lettered again).
+ * Replays dead letters after their cause is fixed: reads the dead-letter topic from its cursor (the
+ * committed offsets of the group {@code <KAFKA_GROUP_ID>-dead-letter-replay}) up to where it ended
+ * when the replay started, and ingests each matching dead letter (optionally one error code and/or
+ * one tenant, at most {@code limit}) through {@link StreamIngest}, as the consumer would, with its
+ * key, value, timestamp and headers. Nothing is appended to either topic: a dead letter refused
+ * again stays where it is, once. The cursor moves over the leading dead letters that are stored,
+ * so a replay never grows the topic and a repeated replay redoes only what is not yet stored.
  */
 @ApplicationScoped
 public class DeadLetterReplay {
@@ -33,7 +35,7 @@ public class DeadLetterReplay {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private final KafkaSettings settings;
-    private final DeadLetterTopic deadLetters;
+    private final StreamIngest ingest;
 
     /** For the CDI client proxy only. */
     protected DeadLetterReplay() {
@@ -41,9 +43,9 @@ public class DeadLetterReplay {
     }
 
     @Inject
-    public DeadLetterReplay(KafkaSettings settings, DeadLetterTopic deadLetters) {
+    public DeadLetterReplay(KafkaSettings settings, StreamIngest ingest) {
         this.settings = settings;
-        this.deadLetters = deadLetters;
+        this.ingest = ingest;
     }
 
     /** Which dead letters to replay. */
@@ -51,76 +53,66 @@ public class DeadLetterReplay {
     }
 
     /**
-     * What a replay did: dead letters read, how many matched and were sent back, and where the sent
-     * ones were (topic/partition@offset, the first 100).
+     * What a replay did: dead letters read from the cursor on ({@code scanned}), of which
+     * {@code skipped} did not match the filter and {@code replayed} were ingested again:
+     * {@code accepted} (stored now), {@code duplicate} (stored before) or {@code failedAgain}
+     * (refused again, per error code in {@code failedAgainByCode}; left in place). {@code cursor}:
+     * per partition, the offset the next replay starts at. {@code complete}: the replay reached the
+     * end the topic had when it started (false when {@code limit} or 60 s stopped it).
      */
-    public record Result(long scanned, long replayed, List<String> replayedFrom, boolean complete) {
+    public record Result(long scanned, long skipped, long replayed, long accepted, long duplicate, long failedAgain,
+                         Map<String, Long> failedAgainByCode, Map<String, Long> cursor, boolean complete) {
     }
 
-    public Result replay(Filter filter) {
+    /** One replay at a time on this server: two would ingest the same dead letters twice (harmless, but wasted). */
+    public synchronized Result replay(Filter filter) {
         Map<String, Object> config = new HashMap<>(settings.clientProperties());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId() + "-dead-letter-replay");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "coherence-dead-letter-replay");
-        long scanned = 0;
-        List<Future<?>> sent = new ArrayList<>();
-        List<String> from = new ArrayList<>();
-        boolean complete;
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchRecords());
+        String subject = "kafka-replay:" + settings.deadLetterTopic();
+        ReplayPass.Ingest replaying = records -> {
+            StreamIngest.Admission admission = ingest.admit("kafka", subject, records);
+            return new ReplayPass.Taken(ingest.commit(admission), admission.throttledFor());
+        };
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(settings.deadLetterTopic()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            // What the topic holds now: records dead-lettered again during this replay are not read.
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+            Map<TopicPartition, Long> start = new HashMap<>();
+            for (TopicPartition p : partitions) {
+                OffsetAndMetadata at = committed.get(p);
+                if (at == null) {
+                    consumer.seekToBeginning(List.of(p));
+                } else {
+                    consumer.seek(p, at.offset());
+                }
+                start.put(p, consumer.position(p));
+            }
+            // What the topic holds now: dead letters added during this replay wait for the next one.
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (!reachedEnds(consumer, ends) && sent.size() < filter.limit() && System.nanoTime() < deadline) {
+            ReplayPass pass = new ReplayPass(filter, replaying, settings.batchRecords(), start, System::nanoTime,
+                    System.nanoTime() + DEADLINE.toNanos());
+            while (!pass.reached(ends) && pass.going()) {
+                List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))
-                            || sent.size() >= filter.limit()) {
-                        continue;
-                    }
-                    scanned++;
-                    if (matches(record, filter)) {
-                        sent.add(deadLetters.replay(record));
-                        if (from.size() < 100) {
-                            from.add(record.topic() + "/" + record.partition() + "@" + record.offset());
-                        }
+                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        read.add(record);
                     }
                 }
+                pass.process(read);
+                consumer.commitSync(pass.cursor().entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue()))));
             }
-            complete = reachedEnds(consumer, ends);
+            Result result = pass.result(pass.reached(ends));
+            LOG.info(() -> "dead-letter replay (" + filter + "): " + result);
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while replaying dead letters", e);
         }
-        for (Future<?> f : sent) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while replaying", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("the signal topic did not take a replayed record", e.getCause());
-            }
-        }
-        long replayed = sent.size();
-        long read = scanned;
-        LOG.info(() -> "replayed " + replayed + " of " + read + " dead letters read (" + filter + ")");
-        return new Result(scanned, replayed, List.copyOf(from), complete);
-    }
-
-    private static boolean reachedEnds(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
-        return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-    }
-
-    private static boolean matches(ConsumerRecord<byte[], byte[]> record, Filter filter) {
-        if (filter.errorCode().isPresent() && !filter.errorCode().get().equals(header(record, DeadLetterTopic.ERROR_CODE))) {
-            return false;
-        }
-        return filter.tenantId().isEmpty() || (record.key() != null
-                && filter.tenantId().get().equals(new String(record.key(), StandardCharsets.UTF_8)));
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

@@ -24,7 +24,8 @@ import org.eclipse.microprofile.metrics.Tag;
 /**
  * The dead-letter topic ({@code coherence.signals.v1.dlq}): a refused record goes there as it was
  * (key, value, timestamp and headers), with headers naming the error and where the record was
- * read; replay sends such records back to the signal topic. One idempotent producer serves both.
+ * read, through one idempotent producer. Replay ({@link DeadLetterReplay}) ingests dead letters
+ * where they are and sends nothing here, so a dead letter refused again is not copied.
  */
 @ApplicationScoped
 public class DeadLetterTopic {
@@ -35,11 +36,9 @@ public class DeadLetterTopic {
     public static final String ORIGINAL_PARTITION = "coherence.original.partition";
     public static final String ORIGINAL_OFFSET = "coherence.original.offset";
     public static final String DEAD_LETTERED_AT = "coherence.dead-lettered.at";
-    /** On a replayed record: the dead letter it was replayed from ({@code topic/partition@offset}). */
-    public static final String REPLAYED_FROM = "coherence.replayed-from";
 
     private static final java.util.Set<String> OWN_HEADERS = java.util.Set.of(ERROR_CODE, ERROR_REASON, ORIGINAL_TOPIC,
-            ORIGINAL_PARTITION, ORIGINAL_OFFSET, DEAD_LETTERED_AT, REPLAYED_FROM);
+            ORIGINAL_PARTITION, ORIGINAL_OFFSET, DEAD_LETTERED_AT);
 
     private final KafkaSettings settings;
     private final MetricRegistry metrics;
@@ -62,7 +61,7 @@ public class DeadLetterTopic {
     public Future<RecordMetadata> send(ConsumerRecord<byte[], byte[]> record, StreamIngest.Refused refused) {
         Headers headers = new RecordHeaders();
         for (Header h : record.headers()) {
-            if (!OWN_HEADERS.contains(h.key()) || h.key().equals(REPLAYED_FROM)) {
+            if (!OWN_HEADERS.contains(h.key())) {
                 headers.add(h);
             }
         }
@@ -79,22 +78,6 @@ public class DeadLetterTopic {
     /** Counts a record the dead-letter topic took ({@code ingest_dead_lettered_total{code}}). */
     public void counted(StreamIngest.Refused refused) {
         metrics.counter("ingest_dead_lettered", new Tag("code", refused.code().name())).inc();
-    }
-
-    /**
-     * Sends a dead letter back to the signal topic: same key, value and timestamp (so signals without
-     * a {@code ts} keep their identity), without the error headers, marked with where it came from.
-     */
-    public Future<RecordMetadata> replay(ConsumerRecord<byte[], byte[]> deadLetter) {
-        Headers headers = new RecordHeaders();
-        for (Header h : deadLetter.headers()) {
-            if (!OWN_HEADERS.contains(h.key())) {
-                headers.add(h);
-            }
-        }
-        header(headers, REPLAYED_FROM, deadLetter.topic() + "/" + deadLetter.partition() + "@" + deadLetter.offset());
-        return producer().send(new ProducerRecord<>(settings.topic(), null, deadLetter.timestamp(), deadLetter.key(),
-                deadLetter.value(), headers));
     }
 
     private static void header(Headers headers, String name, String value) {

@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -39,9 +38,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * Reads {@code coherence.signals.v1} through Liberty's Kafka connector and ingests each record
  * through {@link StreamIngest}: the same validation, policy, identity and group-committed writes
- * as HTTP. At least once: a record is acknowledged (so its offset may be committed) only after
- * the Neo4j transaction holding its signals committed, or, for a refused record, after the
- * dead-letter topic has it. While the store is unavailable the same batch is retried with backoff
+ * as HTTP, and the same per-tenant signal rate: a record over it waits (admission pauses; nothing
+ * is refused or acknowledged meanwhile). At least once: a record is acknowledged (so its offset
+ * may be committed) only after the Neo4j transaction holding its signals committed, or, for a
+ * refused record, after the dead-letter topic has it. While the store is unavailable the same batch is retried with backoff
  * and nothing is acknowledged; the connector stops polling at its unacked limit, and this buffer
  * stops taking records at its byte limit, so memory stays bounded. Redelivered records carry the
  * same signal identities and are stored once. Two threads: one admits a batch (validation,
@@ -145,7 +145,20 @@ public class KafkaSignalConsumer {
                 List<Delivery> batch = new ArrayList<>();
                 batch.add(first);
                 queue.drainTo(batch, settings.batchRecords() - 1);
-                admittedBatches.put(new Staged(batch, admit(batch)));
+                while (!batch.isEmpty()) {
+                    StreamIngest.Admission admission = admit(batch);
+                    int taken = admission.records();
+                    if (taken > 0) {
+                        admittedBatches.put(new Staged(List.copyOf(batch.subList(0, taken)), admission));
+                    }
+                    batch = batch.subList(taken, batch.size());
+                    if (!batch.isEmpty()) {
+                        // A tenant's signal rate is spent: slow down rather than refuse, nothing is acknowledged meanwhile.
+                        Duration wait = admission.throttledFor();
+                        LOG.fine(() -> "Kafka ingest waits " + wait + " for a tenant's signal rate; " + taken + " records taken");
+                        sleep(wait);
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -156,9 +169,7 @@ public class KafkaSignalConsumer {
     private StreamIngest.Admission admit(List<Delivery> batch) throws InterruptedException {
         List<StreamIngest.StreamRecord> records = new ArrayList<>(batch.size());
         for (Delivery d : batch) {
-            ConsumerRecord<byte[], byte[]> r = d.record();
-            records.add(new StreamIngest.StreamRecord(r.key(), r.value(), r.topic() + "/" + r.partition() + "@" + r.offset(),
-                    Instant.ofEpochMilli(r.timestamp())));
+            records.add(KafkaRecords.stream(d.record(), KafkaRecords.position(d.record())));
         }
         Duration backoff = FIRST_BACKOFF;
         while (true) {
@@ -261,16 +272,20 @@ public class KafkaSignalConsumer {
 
     /** Sleeps for the backoff (unless stopping) and answers the next one. */
     private Duration pause(Duration backoff) throws InterruptedException {
+        sleep(backoff);
+        return min(backoff.multipliedBy(2), settings.retryBackoffMax());
+    }
+
+    private void sleep(Duration pause) throws InterruptedException {
         if (!running) {
             throw new InterruptedException("stopping");
         }
-        TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
-        return min(backoff.multipliedBy(2), settings.retryBackoffMax());
+        TimeUnit.MILLISECONDS.sleep(pause.toMillis());
     }
 
     /** A refused record is acknowledged only once the dead-letter topic has it: until then, retry. */
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, StreamIngest.Refused refused) throws InterruptedException {
-        String where = record.topic() + "/" + record.partition() + "@" + record.offset();
+        String where = KafkaRecords.position(record);
         LOG.info(() -> "dead-lettering " + where + ": " + refused.code() + " " + refused.reason());
         Duration backoff = FIRST_BACKOFF;
         while (true) {

@@ -21,8 +21,8 @@ import java.util.Optional;
 
 /**
  * Operator endpoint: {@code POST /v1/admin/dead-letters/replay[?errorCode=…&tenantId=…&limit=…]}
- * sends the Kafka dead letters back to the signal topic (see {@link DeadLetterReplay}). Needs a
- * token with {@code coherence:admin}; answers what was read and replayed.
+ * ingests the Kafka dead letters again from the replay cursor on (see {@link DeadLetterReplay}).
+ * Needs a token with {@code coherence:admin}; answers what was read and what became of it.
  */
 @Path("/admin/dead-letters")
 @RequestScoped

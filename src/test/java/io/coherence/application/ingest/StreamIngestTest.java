@@ -9,8 +9,10 @@ import io.coherence.application.limits.Admission;
 import io.coherence.application.limits.RateLimit;
 import io.coherence.application.limits.RateLimitSettings;
 import io.coherence.application.limits.RateLimiter;
+import io.coherence.application.security.CallerClaims;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.security.PolicySettingsFixture;
+import io.coherence.application.security.TokenVerifier;
 import io.coherence.domain.policy.AuthzRules;
 import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.signal.Signal;
@@ -45,8 +47,21 @@ class StreamIngestTest {
 
     private FakeSignalRepository repository;
     private GroupCommitWriter writer;
+    private IngestService service;
+    private RateLimiter limiter;
     private StreamIngest stream;
-    private int rateChecks;
+    /** Tokens left in every tenant's signal bucket. */
+    private long signalTokens = Long.MAX_VALUE;
+
+    /** Test tokens: {@code tenant|scope scope}, verified as the caller with that tenant claim and scopes. */
+    private static final TokenVerifier TOKENS = token -> {
+        String[] parts = token.split("\\|", -1);
+        if (parts.length != 2) {
+            throw new CoherenceException(ErrorCode.UNAUTHENTICATED, "the token is not valid");
+        }
+        return new TokenVerifier.Verified(CallerClaims.caller("producer-" + parts[0], parts[0], parts[1]),
+                NOW.plusSeconds(3600));
+    };
 
     @BeforeAll
     static void createValidator() {
@@ -71,14 +86,21 @@ class StreamIngestTest {
             void rejected(String channel, int items) {
             }
         };
-        RateLimiter limiter = new RateLimiter((key, limit, tokens) -> {
-            rateChecks++;
-            return Admission.refused(Duration.ofSeconds(1), null);
+        limiter = new RateLimiter((key, limit, tokens) -> {
+            if (tokens > signalTokens) {
+                return Admission.refused(Duration.ofMillis(1500), null);
+            }
+            signalTokens -= tokens;
+            return Admission.ADMITTED;
         }, () -> new RateLimitSettings(RateLimit.OFF, RateLimit.OFF, new RateLimit(1, 1)));
-        IngestService service = new IngestService(new SignalValidation(validators.getValidator()),
+        service = new IngestService(new SignalValidation(validators.getValidator()),
                 new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), limiter, writer, SETTINGS, metrics,
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        stream = new StreamIngest(service, SETTINGS, WRITER);
+        stream = trusting(StreamTrust.TOPIC_ACL);
+    }
+
+    private StreamIngest trusting(StreamTrust trust) {
+        return new StreamIngest(service, SETTINGS, WRITER, limiter, TOKENS, trust, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @AfterEach
@@ -93,6 +115,16 @@ class StreamIngestTest {
 
     private static StreamIngest.StreamRecord record(byte[] key, byte[] value, long offset) {
         return new StreamIngest.StreamRecord(key, value, "coherence.signals.v1/0@" + offset, RECORD_TIME);
+    }
+
+    private static StreamIngest.StreamRecord stamped(String key, String value, long offset, Instant timestamp) {
+        return new StreamIngest.StreamRecord(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
+                "coherence.signals.v1/0@" + offset, timestamp);
+    }
+
+    private static StreamIngest.StreamRecord authorized(String key, String value, long offset, String authorization) {
+        return new StreamIngest.StreamRecord(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
+                "coherence.signals.v1/0@" + offset, RECORD_TIME, authorization);
     }
 
     private static String signal(String tenant, double value) {
@@ -186,12 +218,89 @@ class StreamIngestTest {
     }
 
     @Test
-    void aStreamIsNotMeteredByThePushRateLimitsItSetsItsOwnPace() {
-        stream.ingest("kafka", "kafka:test", List.of(record("tenant-a", signal("tenant-a", 0.5), 1),
-                record("tenant-a", signal("tenant-a", 0.6), 2)));
+    void aSignalWithoutTsIsHeldToTheTimeRulesByItsRecordsTimestamp() {
+        String withTs = "{\"tenantId\":\"tenant-a\",\"type\":\"t\",\"value\":0.5,\"source\":\"s\",\"ts\":\""
+                + NOW.minusSeconds(60) + "\"}";
+        List<StreamIngest.Outcome> outcomes = stream.ingest("kafka", "kafka:test", List.of(
+                stamped("tenant-a", signal("tenant-a", 0.1), 1, Instant.parse("2100-01-01T00:00:00Z")),
+                stamped("tenant-a", signal("tenant-a", 0.2), 2, Instant.ofEpochMilli(-1)),
+                stamped("tenant-a", signal("tenant-a", 0.3), 3, NOW.minus(Duration.ofDays(366))),
+                stamped("tenant-a", "[" + withTs + "," + signal("tenant-a", 0.4) + "]", 4, NOW.plus(Duration.ofMinutes(6))),
+                // Every signal has its ts: the record's timestamp does not matter.
+                stamped("tenant-a", withTs, 5, Instant.parse("2100-01-01T00:00:00Z")),
+                stamped("tenant-a", signal("tenant-a", 0.6), 6, NOW.plus(Duration.ofMinutes(4)))));
 
+        assertThat(outcomes.subList(0, 4)).allSatisfy(o -> assertThat(refused(o).code()).isEqualTo(ErrorCode.BAD_USER_INPUT));
+        assertThat(refused(outcomes.get(0)).reason()).contains("2100-01-01T00:00:00Z", "in the future").endsWith(": ts TS_IN_FUTURE");
+        assertThat(refused(outcomes.get(1)).reason()).contains("no timestamp").endsWith(": ts INVALID_TIMESTAMP");
+        assertThat(refused(outcomes.get(2)).reason()).endsWith(": ts TS_BEYOND_RETENTION");
+        assertThat(refused(outcomes.get(3)).reason()).endsWith(": [1]ts TS_IN_FUTURE");
+        assertThat(outcomes.subList(4, 6)).allSatisfy(o -> assertThat(o).isInstanceOf(StreamIngest.Committed.class));
+        assertThat(saved()).extracting(Signal::ts).containsExactly(NOW.minusSeconds(60), NOW.plus(Duration.ofMinutes(4)));
+    }
+
+    @Test
+    void aStreamSpendsItsTenantsSignalRateAndStopsBeforeTheRecordThatFindsItSpent() {
+        signalTokens = 3;
+        String two = "[" + signal("tenant-a", 0.1) + "," + signal("tenant-a", 0.2) + "]";
+        List<StreamIngest.StreamRecord> records = List.of(record("tenant-a", two, 1),
+                record("tenant-a", "{not json", 2), record("tenant-a", two.replace("0.", "0.3"), 3),
+                record("tenant-a", signal("tenant-a", 0.9), 4));
+
+        StreamIngest.Admission first = stream.admit("kafka", "kafka:test", records);
+        assertThat(first.records()).as("records taken before the rate ran out").isEqualTo(2);
+        assertThat(first.throttledFor()).isEqualTo(Duration.ofSeconds(2));
+        List<StreamIngest.Outcome> outcomes = stream.commit(first);
+        assertThat(outcomes).hasSize(2);
+        assertThat(refused(outcomes.get(1)).code()).isEqualTo(ErrorCode.MALFORMED_JSON);
         assertThat(repository.count()).isEqualTo(2);
-        assertThat(rateChecks).isZero();
+
+        // Nothing was refused for the rate: the rest is offered again once the bucket refilled.
+        signalTokens = 10;
+        StreamIngest.Admission rest = stream.admit("kafka", "kafka:test", records.subList(2, 4));
+        assertThat(rest.records()).isEqualTo(2);
+        assertThat(rest.throttledFor()).isZero();
+        assertThat(stream.commit(rest)).allSatisfy(o -> assertThat(o).isInstanceOf(StreamIngest.Committed.class));
+        assertThat(repository.count()).isEqualTo(5);
+        assertThat(signalTokens).isEqualTo(7);
+    }
+
+    @Test
+    void withTokenTrustARecordWritesOnlyWhatItsBearerTokenMayWrite() {
+        StreamIngest guarded = trusting(StreamTrust.TOKEN);
+        String body = signal("tenant-a", 0.5);
+        List<StreamIngest.Outcome> outcomes = guarded.ingest("kafka", "kafka:test", List.of(
+                authorized("tenant-a", body, 1, null),
+                authorized("tenant-a", body, 2, "Basic dXNlcjpwdw=="),
+                authorized("tenant-a", body, 3, "Bearer garbage"),
+                authorized("tenant-a", body, 4, "Bearer tenant-b|coherence:write"),
+                authorized("tenant-a", body, 5, "Bearer tenant-a|coherence:read"),
+                authorized("tenant-b", body, 6, "Bearer tenant-a|coherence:write"),
+                authorized("tenant-a", body, 7, "bearer tenant-a|coherence:write")));
+
+        assertThat(outcomes.subList(0, 6)).extracting(o -> refused(o).code()).containsExactly(ErrorCode.UNAUTHENTICATED,
+                ErrorCode.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.FORBIDDEN,
+                ErrorCode.FORBIDDEN);
+        assertThat(refused(outcomes.get(0)).reason()).contains("no authorization header");
+        assertThat(refused(outcomes.get(5)).reason()).contains("key is tenant tenant-b");
+        assertThat(outcomes.get(6)).isInstanceOf(StreamIngest.Committed.class);
+        assertThat(saved()).extracting(s -> s.tenant().value()).containsExactly("tenant-a");
+    }
+
+    @Test
+    void withTopicAclTrustTheKeyIsTheCallerAndNoTokenIsAsked() {
+        List<StreamIngest.Outcome> outcomes = stream.ingest("kafka", "kafka:test", List.of(
+                authorized("tenant-a", signal("tenant-a", 0.5), 1, null)));
+
+        assertThat(outcomes.get(0)).isInstanceOf(StreamIngest.Committed.class);
+    }
+
+    @Test
+    void theTrustSettingIsTokenOrTopicAcl() {
+        assertThat(StreamTrust.of("token")).isEqualTo(StreamTrust.TOKEN);
+        assertThat(StreamTrust.of(" Topic-ACL ")).isEqualTo(StreamTrust.TOPIC_ACL);
+        assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> StreamTrust.of("key")))
+                .hasMessageContaining("token or topic-acl");
     }
 
     @Test

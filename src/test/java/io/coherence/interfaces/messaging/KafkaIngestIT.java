@@ -9,6 +9,7 @@ import io.coherence.testsupport.EmbeddedKafka;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.KafkaTestClient;
 import io.coherence.testsupport.LibertyStackListener;
+import io.coherence.testsupport.ServerVariables;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -168,22 +173,79 @@ class KafkaIngestIT {
                 .contains("ts TS_IN_FUTURE");
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), ahead.minus(Duration.ofMinutes(5))).toMillis() + 1500));
 
-        for (int round = 0; round < 2; round++) {
-            HttpResponse<String> replay = api.post("/v1/admin/dead-letters/replay?errorCode=BAD_USER_INPUT&tenantId=" + tenant,
-                    admin);
-            assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
-            JsonObject result = CoherenceClient.json(replay.body());
-            assertThat(result.getInt("replayed")).isEqualTo(1);
-            assertThat(result.getBoolean("complete")).isTrue();
-            awaitScore(tenant, 0.25);
-        }
-        RecordMetadata marker = kafka.produce(tenant, signal(tenant, 0.25, "marker"));
-        kafka.awaitCommittedPast(marker, WAIT);
-        assertThat(api.signalCount(tenant)).isEqualTo(2);
+        JsonObject first = replay(admin, "errorCode=BAD_USER_INPUT&tenantId=" + tenant);
+        assertThat(first.getInt("replayed")).as(first.toString()).isEqualTo(1);
+        assertThat(first.getInt("accepted")).as(first.toString()).isEqualTo(1);
+        assertThat(first.getBoolean("complete")).isTrue();
+        awaitScore(tenant, 0.25);
+        // Again: behind the cursor now, or (when an older dead letter holds the cursor) stored once already.
+        JsonObject second = replay(admin, "errorCode=BAD_USER_INPUT&tenantId=" + tenant);
+        assertThat(second.getInt("accepted")).as(second.toString()).isZero();
+        assertThat(second.getInt("failedAgain")).as(second.toString()).isZero();
+
+        assertThat(api.signalCount(tenant)).isEqualTo(1);
         assertThat(kafka.deadLetters(tenant)).hasSize(1);
-        assertThat(kafka.read(EmbeddedKafka.TOPIC, r -> r.key() != null
-                && tenant.equals(new String(r.key(), StandardCharsets.UTF_8))
-                && KafkaTestClient.header(r, DeadLetterTopic.REPLAYED_FROM) != null)).hasSize(2);
+    }
+
+    @Test
+    void replayingARecordThatStillFailsLeavesTheDeadLetterTopicAsItWas() {
+        String tenant = tenant();
+        String admin = api.token("ops", List.of("coherence:admin"));
+        kafka.produce(tenant, signal(tenant, 1.5, "still-invalid"));
+        Eventually.await("the record is dead-lettered", WAIT, () -> kafka.deadLetters(tenant).size() == 1);
+
+        for (int round = 0; round < 3; round++) {
+            JsonObject result = replay(admin, "tenantId=" + tenant);
+            assertThat(result.getInt("replayed")).as(result.toString()).isEqualTo(1);
+            assertThat(result.getInt("failedAgain")).as(result.toString()).isEqualTo(1);
+            assertThat(result.getInt("accepted") + result.getInt("duplicate")).isZero();
+            assertThat(result.getInt("skipped")).isEqualTo(result.getInt("scanned") - 1);
+        }
+        assertThat(kafka.deadLetters(tenant)).as("dead letters after three replays").hasSize(1);
+        assertThat(api.signalCount(tenant)).isZero();
+    }
+
+    private JsonObject replay(String admin, String query) {
+        HttpResponse<String> replay = api.post("/v1/admin/dead-letters/replay?" + query, admin);
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+        return CoherenceClient.json(replay.body());
+    }
+
+    @Test
+    void aSignalWithoutTsIsHeldToTheTimeRulesByItsRecordsTimestamp() throws InterruptedException {
+        String tenant = tenant();
+        byte[] key = tenant.getBytes(StandardCharsets.UTF_8);
+        byte[] anonymous = ("{\"tenantId\":\"" + tenant + "\",\"type\":\"t\",\"value\":0.4,\"source\":\"s\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        // Within what the broker takes (Kafka 4 refuses timestamps over an hour ahead), beyond the 5 minutes the service does.
+        kafka.produce(key, anonymous, Instant.now().plus(Duration.ofMinutes(30)).toEpochMilli());
+        kafka.produce(key, anonymous, Instant.parse("2000-01-01T00:00:00Z").toEpochMilli());
+        RecordMetadata good = kafka.produce(tenant, signal(tenant, 0.7, "in-time"));
+
+        kafka.awaitCommittedPast(good, WAIT);
+        assertThat(api.signalCount(tenant)).isEqualTo(1);
+        List<ConsumerRecord<byte[], byte[]>> dead = kafka.deadLetters(tenant);
+        assertThat(dead).extracting(r -> KafkaTestClient.header(r, DeadLetterTopic.ERROR_CODE))
+                .containsExactly("BAD_USER_INPUT", "BAD_USER_INPUT");
+        assertThat(KafkaTestClient.header(dead.get(0), DeadLetterTopic.ERROR_REASON)).contains("ts TS_IN_FUTURE");
+        assertThat(KafkaTestClient.header(dead.get(1), DeadLetterTopic.ERROR_REASON)).contains("ts TS_BEYOND_RETENTION");
+    }
+
+    @Test
+    void aRecordIsWrittenOnlyWithABearerTokenThatMayWriteItsTenant() throws InterruptedException {
+        String tenant = tenant();
+        String other = tenant();
+        String body = signal(tenant, 0.5, "guarded");
+        kafka.produceAuthorized(tenant, body, null);
+        kafka.produceAuthorized(tenant, body, "Bearer not-a-jwt");
+        kafka.produceAuthorized(tenant, body, kafka.authorization(other));
+        kafka.produceAuthorized(tenant, body, "Bearer " + api.token(tenant, List.of("coherence:read")));
+        RecordMetadata good = kafka.produceAuthorized(tenant, body, kafka.authorization(tenant));
+
+        kafka.awaitCommittedPast(good, WAIT);
+        assertThat(api.signalCount(tenant)).isEqualTo(1);
+        assertThat(kafka.deadLetters(tenant)).extracting(r -> KafkaTestClient.header(r, DeadLetterTopic.ERROR_CODE))
+                .containsExactly("UNAUTHENTICATED", "UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN");
     }
 
     @Test
@@ -198,6 +260,45 @@ class KafkaIngestIT {
             HttpResponse<String> r = api.post("/v1/admin/dead-letters/replay?" + bad, admin);
             assertThat(r.statusCode()).as(bad + " " + r.body()).isEqualTo(400);
             assertThat(CoherenceClient.json(r.body()).getJsonObject("error").getString("code")).isEqualTo("BAD_USER_INPUT");
+        }
+    }
+
+    private static String signals(String tenant, int count, int from) {
+        return IntStream.range(from, from + count).mapToObj(i -> signal(tenant, (i % 100) / 100.0, "s-" + i))
+                .collect(Collectors.joining(",", "[", "]"));
+    }
+
+    /** Whether HTTP ingest of a fresh tenant gets 600 signals in and then finds its signal rate spent at 1,200. */
+    private boolean signalRateIsLow(boolean low) {
+        String probe = tenant();
+        String token = api.token(probe, CoherenceClient.READ_WRITE);
+        return api.ingest(signals(probe, 600, 0), token).statusCode() == 202
+                && api.ingest(signals(probe, 600, 600), token).statusCode() == (low ? 429 : 202);
+    }
+
+    private double signalRateRejections() {
+        Matcher m = Pattern.compile("(?m)^rate_limit_rejections_total\\{[^}]*limit=\"tenant-signals\"[^}]*}\\s+(\\S+)")
+                .matcher(api.get("/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
+    void aTenantOverItsSignalRateSlowsTheConsumerAndNoRecordIsRefusedOrLost() {
+        try (ServerVariables low = ServerVariables.set("kafka-signal-rate", Map.of(
+                "COHERENCE_INGEST_TENANT_SIGNALS_PER_SECOND", "100", "COHERENCE_INGEST_TENANT_SIGNALS_BURST", "1000"))) {
+            Eventually.await("the lowered signal rate applies", WAIT, () -> signalRateIsLow(true));
+            double before = signalRateRejections();
+            String tenant = tenant();
+            kafka.produce(tenant, signals(tenant, 600, 0));
+            // 600 of the burst's 1,000 are spent: this one waits for the bucket to refill.
+            RecordMetadata last = kafka.produce(tenant, signals(tenant, 600, 600));
+
+            kafka.awaitCommittedPast(last, WAIT);
+            assertThat(api.signalCount(tenant)).isEqualTo(1200);
+            assertThat(kafka.deadLetters(tenant)).isEmpty();
+            assertThat(signalRateRejections()).as("the consumer met the tenant's spent rate").isGreaterThan(before);
+        } finally {
+            Eventually.await("the signal rate is back to its default", WAIT, () -> signalRateIsLow(false));
         }
     }
 
