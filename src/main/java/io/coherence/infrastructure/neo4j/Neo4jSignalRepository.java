@@ -2,6 +2,7 @@ package io.coherence.infrastructure.neo4j;
 
 import io.coherence.domain.score.WindowTotals;
 import io.coherence.domain.signal.Signal;
+import io.coherence.domain.signal.SignalIdentity;
 import io.coherence.domain.signal.SignalRepository;
 import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.domain.tenant.TenantId;
@@ -38,7 +39,10 @@ import org.neo4j.driver.TransactionConfig;
 public class Neo4jSignalRepository implements SignalRepository {
 
     /**
-     * Each row carries a token unique to this call and row; a node the row creates is marked with it (and unmarked before commit), which
+     * A row with an assigned ts ({@code assignedTsOf} = its signal id, else null) takes the earliest
+     * ts stored under its tenant, source and signal id, if any. The tenant's lock, taken first, makes
+     * that lookup and the MERGE one step for concurrent writers. Each row carries a token unique to
+     * this call and row; a node the row creates is marked with it (and unmarked before commit), which
      * is how the row learns it created the node in this transaction. Created signals bump the
      * tenant's version (the materializer's "pending" signal) and keep it as their sequence, so a
      * retried transaction that finds its own signal (same provenance id) can answer it again.
@@ -46,7 +50,10 @@ public class Neo4jSignalRepository implements SignalRepository {
     static final String UPSERT = """
             UNWIND $rows AS row
             MERGE (t:Tenant {tenant_id: row.tenantId})
-            MERGE (s:Signal {tenant_id: row.tenantId, source: row.source, signal_id: row.signalId, ts: row.ts})
+            WITH t, row, coalesce(head(COLLECT {
+                MATCH (stored:Signal {tenant_id: row.tenantId, source: row.source, signal_id: row.assignedTsOf})
+                RETURN stored.ts ORDER BY stored.ts LIMIT 1 }), row.ts) AS ts
+            MERGE (s:Signal {tenant_id: row.tenantId, source: row.source, signal_id: row.signalId, ts: ts})
               ON CREATE SET s.type = row.type, s.value = row.value, s.weight = row.weight,
                             s.provenance_id = row.provenanceId, s.request_hash = row.requestHash,
                             s.channel = row.channel, s.origin = row.origin, s.purpose = row.purpose, s.retention = row.retention,
@@ -115,9 +122,18 @@ public class Neo4jSignalRepository implements SignalRepository {
         }
         List<Map<String, Object>> rows = new ArrayList<>(signals.size());
         String write = UUID.randomUUID().toString();
+        Map<List<String>, Instant> firstTs = new HashMap<>();
         for (int i = 0; i < signals.size(); i++) {
-            Map<String, Object> row = row(i, signals.get(i));
+            Signal signal = signals.get(i);
+            Map<String, Object> row = row(i, signal);
             row.put("writeToken", write + ":" + i);
+            // An assigned ts yields to the first signal of the list with the same id, as to a stored one.
+            SignalIdentity id = signal.identity();
+            Instant ts = firstTs.computeIfAbsent(List.of(id.tenant().value(), id.source(), id.signalId()), k -> id.ts());
+            if (signal.tsAssigned()) {
+                row.put("ts", utc(ts));
+                row.put("assignedTsOf", id.signalId());
+            }
             rows.add(row);
         }
         // Tenant by tenant, as the locks are taken; the sort is stable, so duplicates keep their order.

@@ -179,6 +179,73 @@ class Neo4jSignalRepositoryIT {
         assertThat(tenantNode(tenant, "signal_version").asLong()).isEqualTo(1);
     }
 
+    private static Signal assigned(TenantId tenant, String signalId, Instant ts, String provenanceId) {
+        return new Signal(new SignalIdentity(tenant, "probe-1", signalId, ts), "latency", 0.5, 1.0,
+                new Provenance(provenanceId, "hash-" + provenanceId, "http", TAGS), true);
+    }
+
+    @Test
+    void anAssignedTsFindsTheEarliestSignalStoredUnderItsId() {
+        TenantId tenant = freshTenant();
+        repository.saveAll(List.of(signal(tenant, "sig-1", now.minusSeconds(30), 0.5, 1.0, "p-later"),
+                signal(tenant, "sig-1", now.minusSeconds(60), 0.5, 1.0, "p-earliest")));
+
+        List<WriteOutcome> outcomes = repository.saveAll(List.of(assigned(tenant, "sig-1", now, "p-retry")));
+
+        assertThat(outcomes).containsExactly(WriteOutcome.duplicate("p-earliest"));
+        assertThat(signalNodes(tenant)).isEqualTo(2);
+    }
+
+    @Test
+    void anAssignedTsYieldsToAnEarlierSignalOfTheSameListButOnlyToItsOwnId() {
+        TenantId tenant = freshTenant();
+
+        List<WriteOutcome> outcomes = repository.saveAll(List.of(assigned(tenant, "sig-1", now, "p-1"),
+                assigned(tenant, "sig-1", now.plusMillis(5), "p-1-again"), assigned(tenant, "sig-2", now.plusMillis(5), "p-2"),
+                signal(tenant, "sig-1", now.minusSeconds(5), 0.5, 1.0, "p-explicit")));
+
+        assertThat(outcomes).containsExactly(WriteOutcome.accepted("p-1", 1), WriteOutcome.duplicate("p-1"),
+                WriteOutcome.accepted("p-2", 2), WriteOutcome.accepted("p-explicit", 3));
+        assertThat(signalNodes(tenant)).isEqualTo(3);
+    }
+
+    @Test
+    void aSignalWithAnAssignedTsAndNoneStoredKeepsItsTs() {
+        TenantId tenant = freshTenant();
+        repository.saveAll(List.of(assigned(tenant, "sig-1", now, "p-1")));
+
+        Instant stored = query("MATCH (s:Signal {tenant_id: $tenantId}) RETURN s.ts AS ts", Map.of("tenantId", tenant.value()))
+                .get(0).get("ts").asZonedDateTime().toInstant();
+        assertThat(stored).isEqualTo(now);
+    }
+
+    @Test
+    void concurrentRetriesOfASignalIdWithoutTsStoreItOnce() throws Exception {
+        TenantId tenant = freshTenant();
+        int writers = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<List<WriteOutcome>>> results = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                Signal attempt = assigned(tenant, "sig-1", now.plusMillis(w), "p-" + w);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return repository.saveAll(List.of(attempt));
+                }));
+            }
+            start.countDown();
+            long accepted = 0;
+            for (Future<List<WriteOutcome>> f : results) {
+                accepted += f.get(60, TimeUnit.SECONDS).stream().filter(WriteOutcome::accepted).count();
+            }
+            assertThat(accepted).isEqualTo(1);
+            assertThat(signalNodes(tenant)).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Bolt's COMMIT message as one chunk: size 2, a struct of no fields with signature 0x12, end marker. */
     private static final byte[] BOLT_COMMIT = {0x00, 0x02, (byte) 0xB0, 0x12, 0x00, 0x00};
 
