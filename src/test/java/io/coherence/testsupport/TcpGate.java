@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP pass-through in front of a real engine that a test can cut, stall and restore: cut closes
  * every connection through it and refuses new ones (as a crashed engine would); stall keeps every
  * connection open and accepts new ones but forwards no byte either way (as a hung engine or a
- * black-holed network would); restore listens again on the same port and forwards again. Nothing
- * is faked; the bytes go to the real engine.
+ * black-holed network would); restore listens again on the same port and forwards again. A gate
+ * can also hold the replies once the client sent given bytes (a request reaches the engine, its
+ * answer does not: a lost acknowledgement). Nothing is faked; the bytes go to the real engine.
  */
 public final class TcpGate implements AutoCloseable {
 
@@ -26,6 +28,8 @@ public final class TcpGate implements AutoCloseable {
     private volatile ServerSocket server;
     private final Object flow = new Object();
     private boolean stalled;
+    private boolean repliesHeld;
+    private volatile byte[] holdRepliesAfter;
 
     private TcpGate(InetSocketAddress target, int port) {
         this.target = target;
@@ -55,8 +59,18 @@ public final class TcpGate implements AutoCloseable {
         // Bytes held by a stall die with their connections.
         synchronized (flow) {
             stalled = false;
+            repliesHeld = false;
             flow.notifyAll();
         }
+    }
+
+    /**
+     * Once a client sends {@code request} (found within what it sends, once), that request still
+     * reaches the engine but no reply of any connection passes until {@link #cut()} or
+     * {@link #restore()}: the engine did the work, the client never hears of it.
+     */
+    public void holdRepliesAfter(byte[] request) {
+        holdRepliesAfter = request.clone();
     }
 
     /** Holds every byte in both directions, on open and new connections, until {@link #restore()}. */
@@ -70,6 +84,7 @@ public final class TcpGate implements AutoCloseable {
     public synchronized void restore() {
         synchronized (flow) {
             stalled = false;
+            repliesHeld = false;
             flow.notifyAll();
         }
         if (server != null) {
@@ -98,21 +113,25 @@ public final class TcpGate implements AutoCloseable {
                 upstream.setTcpNoDelay(true);
                 open.add(client);
                 open.add(upstream);
-                pipe(client, upstream);
-                pipe(upstream, client);
+                pipe(client, upstream, true);
+                pipe(upstream, client, false);
             } catch (IOException e) {
                 // closed by cut(), or the engine refused: the client sees its connection fail
             }
         }
     }
 
-    private void pipe(Socket from, Socket to) {
+    private void pipe(Socket from, Socket to, boolean request) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
+            byte[] recent = new byte[0];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    awaitFlowing();
+                    if (request) {
+                        recent = watchForHoldTrigger(recent, buffer, n);
+                    }
+                    awaitFlowing(!request);
                     out.write(buffer, 0, n);
                 }
             } catch (IOException | InterruptedException e) {
@@ -128,9 +147,45 @@ public final class TcpGate implements AutoCloseable {
         t.start();
     }
 
-    private void awaitFlowing() throws InterruptedException {
+    /**
+     * Holds the replies when what the client sent (with the tail of its previous read, so a request
+     * split across reads is found too) contains the armed bytes. Returns the tail to keep.
+     */
+    private byte[] watchForHoldTrigger(byte[] recent, byte[] buffer, int n) {
+        byte[] trigger = holdRepliesAfter;
+        if (trigger == null) {
+            return recent;
+        }
+        byte[] seen = new byte[recent.length + n];
+        System.arraycopy(recent, 0, seen, 0, recent.length);
+        System.arraycopy(buffer, 0, seen, recent.length, n);
+        if (indexOf(seen, trigger) >= 0) {
+            synchronized (flow) {
+                holdRepliesAfter = null;
+                repliesHeld = true;
+            }
+            return new byte[0];
+        }
+        int keep = Math.min(seen.length, trigger.length - 1);
+        return Arrays.copyOfRange(seen, seen.length - keep, seen.length);
+    }
+
+    private static int indexOf(byte[] data, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= data.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (data[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private void awaitFlowing(boolean reply) throws InterruptedException {
         synchronized (flow) {
-            while (stalled) {
+            while (stalled || (reply && repliesHeld)) {
                 flow.wait(100);
             }
         }

@@ -183,7 +183,9 @@ public class IngestService {
                 .build().toString();
         Provenance provenance = new Provenance(UUID.randomUUID().toString(), Sha256.hex(canonical), origin.channel(),
                 origin.record(), settings.defaultTags());
+        // A client's signal id without ts: a retry gets another ts, so the store matches on the id alone.
+        boolean tsAssigned = item.ts() == null && item.signalId() != null;
         return new Signal(new SignalIdentity(tenant, item.source(), signalId, ts), item.type(), item.value(), weight,
-                provenance);
+                provenance, tsAssigned);
     }
 }

@@ -7,9 +7,14 @@ import java.util.Objects;
 
 /**
  * A numeric coherence signal a tenant emitted. Its identity is {@link #identity()}; the value is
- * in [0, 1] and the weight is positive, both finite.
+ * in [0, 1] and the weight is positive, both finite. {@code tsAssigned} says that the client named
+ * the signal (a signal id) but gave it no timestamp, so the service assigned one (the time it
+ * arrived, or its Kafka record's timestamp). A retry of such a signal is assigned another one;
+ * therefore a signal with an assigned timestamp is the signal already stored under the same
+ * tenant, source and signal id, whatever that one's timestamp (see {@link SignalRepository}).
  */
-public record Signal(SignalIdentity identity, String type, double value, double weight, Provenance provenance) {
+public record Signal(SignalIdentity identity, String type, double value, double weight, Provenance provenance,
+                     boolean tsAssigned) {
 
     public Signal {
         Objects.requireNonNull(identity, "identity");
@@ -21,6 +26,11 @@ public record Signal(SignalIdentity identity, String type, double value, double 
         if (!Double.isFinite(weight) || weight <= 0.0) {
             throw new IllegalArgumentException("weight must be finite and positive: " + weight);
         }
+    }
+
+    /** A signal whose timestamp the client gave (or that has no signal id of the client's). */
+    public Signal(SignalIdentity identity, String type, double value, double weight, Provenance provenance) {
+        this(identity, type, value, weight, provenance, false);
     }
 
     public TenantId tenant() {

@@ -2,6 +2,7 @@ package io.coherence.infrastructure.neo4j;
 
 import io.coherence.domain.score.WindowTotals;
 import io.coherence.domain.signal.Signal;
+import io.coherence.domain.signal.SignalIdentity;
 import io.coherence.domain.signal.SignalRepository;
 import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.domain.tenant.TenantId;
@@ -17,8 +18,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -36,16 +39,21 @@ import org.neo4j.driver.TransactionConfig;
 public class Neo4jSignalRepository implements SignalRepository {
 
     /**
-     * Each row carries a token unique to this call and row; a node the row creates is marked with it
-     * (and unmarked before commit), which is how each row learns whether it created the node, also
-     * when the very same signal is written again or the driver retries the transaction. Accepted
-     * signals bump the tenant's version (the materializer's "pending" signal), in the same
-     * transaction.
+     * A row with an assigned ts ({@code assignedTsOf} = its signal id, else null) takes the earliest
+     * ts stored under its tenant, source and signal id, if any. The tenant's lock, taken first, makes
+     * that lookup and the MERGE one step for concurrent writers. Each row carries a token unique to
+     * this call and row; a node the row creates is marked with it (and unmarked before commit), which
+     * is how the row learns it created the node in this transaction. Created signals bump the
+     * tenant's version (the materializer's "pending" signal) and keep it as their sequence, so a
+     * retried transaction that finds its own signal (same provenance id) can answer it again.
      */
     static final String UPSERT = """
             UNWIND $rows AS row
             MERGE (t:Tenant {tenant_id: row.tenantId})
-            MERGE (s:Signal {tenant_id: row.tenantId, source: row.source, signal_id: row.signalId, ts: row.ts})
+            WITH t, row, coalesce(head(COLLECT {
+                MATCH (stored:Signal {tenant_id: row.tenantId, source: row.source, signal_id: row.assignedTsOf})
+                RETURN stored.ts ORDER BY stored.ts LIMIT 1 }), row.ts) AS ts
+            MERGE (s:Signal {tenant_id: row.tenantId, source: row.source, signal_id: row.signalId, ts: ts})
               ON CREATE SET s.type = row.type, s.value = row.value, s.weight = row.weight,
                             s.provenance_id = row.provenanceId, s.request_hash = row.requestHash,
                             s.channel = row.channel, s.origin = row.origin, s.purpose = row.purpose, s.retention = row.retention,
@@ -55,8 +63,9 @@ public class Neo4jSignalRepository implements SignalRepository {
             FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
               CREATE (t)-[:EMITS]->(s)
               SET t.signal_version = coalesce(t.signal_version, 0) + 1
+              SET s.sequence = t.signal_version
               REMOVE s.created_by_write)
-            RETURN row.index AS index, created, s.provenance_id AS provenanceId
+            RETURN row.index AS index, s.provenance_id AS provenanceId, s.sequence AS sequence
             """;
 
     /**
@@ -70,13 +79,6 @@ public class Neo4jSignalRepository implements SignalRepository {
             OPTIONAL MATCH (t:Tenant {tenant_id: tenantId})
             FOREACH (locked IN CASE WHEN t IS NULL THEN [] ELSE [t] END |
               SET locked.signal_version = coalesce(locked.signal_version, 0))
-            """;
-
-    /** The tenants' versions at the end of the write, still under the tenant locks. */
-    static final String TENANT_VERSIONS = """
-            UNWIND $tenants AS tenantId
-            MATCH (t:Tenant {tenant_id: tenantId})
-            RETURN tenantId, t.signal_version AS version
             """;
 
     static final String WINDOW_TOTALS = """
@@ -120,24 +122,29 @@ public class Neo4jSignalRepository implements SignalRepository {
         }
         List<Map<String, Object>> rows = new ArrayList<>(signals.size());
         String write = UUID.randomUUID().toString();
+        Map<List<String>, Instant> firstTs = new HashMap<>();
         for (int i = 0; i < signals.size(); i++) {
-            Map<String, Object> row = row(i, signals.get(i));
+            Signal signal = signals.get(i);
+            Map<String, Object> row = row(i, signal);
             row.put("writeToken", write + ":" + i);
+            // An assigned ts yields to the first signal of the list with the same id, as to a stored one.
+            SignalIdentity id = signal.identity();
+            Instant ts = firstTs.computeIfAbsent(List.of(id.tenant().value(), id.source(), id.signalId()), k -> id.ts());
+            if (signal.tsAssigned()) {
+                row.put("ts", utc(ts));
+                row.put("assignedTsOf", id.signalId());
+            }
             rows.add(row);
         }
         // Tenant by tenant, as the locks are taken; the sort is stable, so duplicates keep their order.
         rows.sort(Comparator.comparing(r -> (String) r.get("tenantId")));
         List<String> tenants = rows.stream().map(r -> (String) r.get("tenantId")).distinct().toList();
-        Written written;
+        List<Record> written;
         long started = System.nanoTime();
         try (var session = driver.session(SessionConfig.defaultConfig())) {
             written = session.executeWrite(tx -> {
                 tx.run(LOCK_TENANTS, Map.of("tenants", tenants)).consume();
-                List<Record> upserted = tx.run(UPSERT, Map.of("rows", rows)).list();
-                Map<String, Long> versions = new HashMap<>();
-                tx.run(TENANT_VERSIONS, Map.of("tenants", tenants))
-                        .forEachRemaining(r -> versions.put(r.get("tenantId").asString(), r.get("version").asLong()));
-                return new Written(upserted, versions);
+                return tx.run(UPSERT, Map.of("rows", rows)).list();
             });
         }
         if (metrics != null) {
@@ -148,33 +155,22 @@ public class Neo4jSignalRepository implements SignalRepository {
     }
 
     /**
-     * Numbers each tenant's accepted signals in input order so that the last one carries the
-     * tenant's final version: the tenant lock makes those numbers that tenant's commit order.
+     * A signal is accepted when the stored node carries its provenance id: created by this
+     * transaction, or by an earlier attempt of this same write whose acknowledgement was lost (the
+     * driver retries the transaction function then). Only the first row of a provenance id counts.
      */
-    private static List<WriteOutcome> outcomes(List<Signal> signals, Written written) {
-        boolean[] created = new boolean[signals.size()];
-        String[] provenance = new String[signals.size()];
-        Map<String, Long> createdPerTenant = new HashMap<>();
-        for (Record r : written.upserted()) {
-            int index = r.get("index").asInt();
-            created[index] = r.get("created").asBoolean();
-            provenance[index] = r.get("provenanceId").asString();
-            if (created[index]) {
-                createdPerTenant.merge(signals.get(index).tenant().value(), 1L, Long::sum);
-            }
-        }
-        Map<String, Long> next = new HashMap<>();
-        createdPerTenant.forEach((tenant, n) -> next.put(tenant, written.versions().get(tenant) - n + 1));
+    static List<WriteOutcome> outcomes(List<Signal> signals, List<Record> written) {
         WriteOutcome[] outcomes = new WriteOutcome[signals.size()];
-        for (int i = 0; i < outcomes.length; i++) {
-            outcomes[i] = created[i]
-                    ? WriteOutcome.accepted(provenance[i], next.merge(signals.get(i).tenant().value(), 1L, Long::sum) - 1)
-                    : WriteOutcome.duplicate(provenance[i]);
+        Set<String> answered = new HashSet<>();
+        List<Record> byIndex = new ArrayList<>(written);
+        byIndex.sort(Comparator.comparingInt(r -> r.get("index").asInt()));
+        for (Record r : byIndex) {
+            int index = r.get("index").asInt();
+            String stored = r.get("provenanceId").asString();
+            boolean own = stored.equals(signals.get(index).provenance().provenanceId()) && answered.add(stored);
+            outcomes[index] = own ? WriteOutcome.accepted(stored, r.get("sequence").asLong()) : WriteOutcome.duplicate(stored);
         }
         return Arrays.asList(outcomes);
-    }
-
-    private record Written(List<Record> upserted, Map<String, Long> versions) {
     }
 
     /**

@@ -261,6 +261,21 @@ class IngestServiceTest {
         assertThat(saved().get(0).identity().signalId()).isEqualTo("client-42");
     }
 
+    /** Only a client's signal id without ts is matched on the id alone: the retry's ts will differ. */
+    @Test
+    void theTsIsMarkedAssignedOnlyForAClientSignalIdWithoutTs() {
+        service.ingest(WRITER, List.of(
+                new SignalSubmission("tenant-a", "latency", 0.5, null, "probe-1", null, "client-1"),
+                new SignalSubmission("tenant-a", "latency", 0.5, null, "probe-1", "2026-03-01T11:00:00Z", "client-2"),
+                new SignalSubmission("tenant-a", "latency", 0.5, null, "probe-1", null, null)), true, "http");
+
+        assertThat(saved()).extracting(s -> s.identity().signalId().startsWith("sha256:") ? "derived" : s.identity().signalId(),
+                Signal::ts, Signal::tsAssigned).containsExactly(
+                tuple("client-1", NOW, true),
+                tuple("client-2", Instant.parse("2026-03-01T11:00:00Z"), false),
+                tuple("derived", NOW, false));
+    }
+
     @Test
     void everySignalCarriesTheDefaultPolicyTagsTheChannelAndItsOwnProvenanceId() {
         service.ingest(WRITER, List.of(item("tenant-a", 0.1), item("tenant-a", 0.2)), true, "kafka");

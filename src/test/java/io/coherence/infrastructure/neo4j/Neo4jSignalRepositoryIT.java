@@ -8,16 +8,23 @@ import io.coherence.domain.signal.SignalIdentity;
 import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.domain.tenant.TenantId;
 import io.coherence.testsupport.EmbeddedEngines;
+import io.coherence.testsupport.Eventually;
+import io.coherence.testsupport.TcpGate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Logging;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Value;
 import org.neo4j.driver.types.Node;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -140,23 +148,140 @@ class Neo4jSignalRepositoryIT {
 
     /**
      * The same signal, provenance and all, written again: what the group committer does when it
-     * retries a request whose first transaction did commit, or hands one request to two writers.
+     * retries a request alone whose shared transaction did commit but was not acknowledged. It is
+     * still that write's signal: accepted with its original sequence, and nothing changes.
      */
     @Test
-    void writingTheVerySameSignalAgainIsADuplicateAndChangesNothing() {
+    void writingTheVerySameSignalAgainIsItsOwnRetryAndChangesNothing() {
         TenantId tenant = freshTenant();
         Signal signal = signal(tenant, "sig-1", "prov-1");
         repository.saveAll(List.of(signal));
+        repository.saveAll(List.of(signal(tenant, "sig-2", "prov-2")));
 
         List<WriteOutcome> again = repository.saveAll(List.of(signal));
 
         assertSoftly(softly -> {
-            softly.assertThat(again).containsExactly(WriteOutcome.duplicate("prov-1"));
-            softly.assertThat(signalNodes(tenant)).as("signal nodes").isEqualTo(1);
+            softly.assertThat(again).containsExactly(WriteOutcome.accepted("prov-1", 1));
+            softly.assertThat(signalNodes(tenant)).as("signal nodes").isEqualTo(2);
             softly.assertThat(count("MATCH (:Tenant {tenant_id: $tenantId})-[r:EMITS]->() RETURN count(r)", tenant))
-                    .as("EMITS relationships").isEqualTo(1);
-            softly.assertThat(tenantNode(tenant, "signal_version").asLong()).as("signal_version").isEqualTo(1);
+                    .as("EMITS relationships").isEqualTo(2);
+            softly.assertThat(tenantNode(tenant, "signal_version").asLong()).as("signal_version").isEqualTo(2);
         });
+    }
+
+    @Test
+    void theVerySameSignalTwiceInOneListIsAcceptedOnce() {
+        TenantId tenant = freshTenant();
+        Signal signal = signal(tenant, "sig-1", "prov-1");
+
+        assertThat(repository.saveAll(List.of(signal, signal)))
+                .containsExactly(WriteOutcome.accepted("prov-1", 1), WriteOutcome.duplicate("prov-1"));
+        assertThat(tenantNode(tenant, "signal_version").asLong()).isEqualTo(1);
+    }
+
+    private static Signal assigned(TenantId tenant, String signalId, Instant ts, String provenanceId) {
+        return new Signal(new SignalIdentity(tenant, "probe-1", signalId, ts), "latency", 0.5, 1.0,
+                new Provenance(provenanceId, "hash-" + provenanceId, "http", TAGS), true);
+    }
+
+    @Test
+    void anAssignedTsFindsTheEarliestSignalStoredUnderItsId() {
+        TenantId tenant = freshTenant();
+        repository.saveAll(List.of(signal(tenant, "sig-1", now.minusSeconds(30), 0.5, 1.0, "p-later"),
+                signal(tenant, "sig-1", now.minusSeconds(60), 0.5, 1.0, "p-earliest")));
+
+        List<WriteOutcome> outcomes = repository.saveAll(List.of(assigned(tenant, "sig-1", now, "p-retry")));
+
+        assertThat(outcomes).containsExactly(WriteOutcome.duplicate("p-earliest"));
+        assertThat(signalNodes(tenant)).isEqualTo(2);
+    }
+
+    @Test
+    void anAssignedTsYieldsToAnEarlierSignalOfTheSameListButOnlyToItsOwnId() {
+        TenantId tenant = freshTenant();
+
+        List<WriteOutcome> outcomes = repository.saveAll(List.of(assigned(tenant, "sig-1", now, "p-1"),
+                assigned(tenant, "sig-1", now.plusMillis(5), "p-1-again"), assigned(tenant, "sig-2", now.plusMillis(5), "p-2"),
+                signal(tenant, "sig-1", now.minusSeconds(5), 0.5, 1.0, "p-explicit")));
+
+        assertThat(outcomes).containsExactly(WriteOutcome.accepted("p-1", 1), WriteOutcome.duplicate("p-1"),
+                WriteOutcome.accepted("p-2", 2), WriteOutcome.accepted("p-explicit", 3));
+        assertThat(signalNodes(tenant)).isEqualTo(3);
+    }
+
+    @Test
+    void aSignalWithAnAssignedTsAndNoneStoredKeepsItsTs() {
+        TenantId tenant = freshTenant();
+        repository.saveAll(List.of(assigned(tenant, "sig-1", now, "p-1")));
+
+        Instant stored = query("MATCH (s:Signal {tenant_id: $tenantId}) RETURN s.ts AS ts", Map.of("tenantId", tenant.value()))
+                .get(0).get("ts").asZonedDateTime().toInstant();
+        assertThat(stored).isEqualTo(now);
+    }
+
+    @Test
+    void concurrentRetriesOfASignalIdWithoutTsStoreItOnce() throws Exception {
+        TenantId tenant = freshTenant();
+        int writers = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<List<WriteOutcome>>> results = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                Signal attempt = assigned(tenant, "sig-1", now.plusMillis(w), "p-" + w);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return repository.saveAll(List.of(attempt));
+                }));
+            }
+            start.countDown();
+            long accepted = 0;
+            for (Future<List<WriteOutcome>> f : results) {
+                accepted += f.get(60, TimeUnit.SECONDS).stream().filter(WriteOutcome::accepted).count();
+            }
+            assertThat(accepted).isEqualTo(1);
+            assertThat(signalNodes(tenant)).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Bolt's COMMIT message as one chunk: size 2, a struct of no fields with signature 0x12, end marker. */
+    private static final byte[] BOLT_COMMIT = {0x00, 0x02, (byte) 0xB0, 0x12, 0x00, 0x00};
+
+    /**
+     * The commit reaches Neo4j but its acknowledgement never reaches the driver, which then retries
+     * the transaction function on a new connection. The retry finds the signals the first attempt
+     * stored: they are still this write's, accepted once with their sequence, stored and counted once.
+     */
+    @Test
+    void aCommitWhoseAcknowledgementIsLostIsStillAcceptedOnce() throws Exception {
+        TenantId tenant = freshTenant();
+        repository.saveAll(List.of(signal(tenant, "before", "p-before")));
+        EmbeddedEngines engines = EmbeddedEngines.shared();
+        URI neo4j = URI.create(engines.neo4jUri());
+        try (TcpGate gate = TcpGate.to(neo4j.getHost(), neo4j.getPort());
+             Driver gated = GraphDatabase.driver("bolt://" + neo4j.getHost() + ":" + gate.port(),
+                     AuthTokens.basic(engines.neo4jUser(), engines.neo4jPassword()),
+                     Config.builder().withLogging(Logging.none()).build())) {
+            Neo4jSignalRepository throughGate = new Neo4jSignalRepository(gated);
+            gate.holdRepliesAfter(BOLT_COMMIT);
+
+            CompletableFuture<List<WriteOutcome>> written = CompletableFuture.supplyAsync(
+                    () -> throughGate.saveAll(List.of(signal(tenant, "sig-1", "p-1"), signal(tenant, "sig-2", "p-2"))));
+            Eventually.await("the write committed", Duration.ofSeconds(30), () -> signalNodes(tenant) == 3);
+            gate.cut();
+            gate.restore();
+
+            List<WriteOutcome> outcomes = written.get(60, TimeUnit.SECONDS);
+            assertSoftly(softly -> {
+                softly.assertThat(outcomes).containsExactly(WriteOutcome.accepted("p-1", 2), WriteOutcome.accepted("p-2", 3));
+                softly.assertThat(signalNodes(tenant)).as("signal nodes").isEqualTo(3);
+                softly.assertThat(count("MATCH (:Tenant {tenant_id: $tenantId})-[r:EMITS]->() RETURN count(r)", tenant))
+                        .as("EMITS relationships").isEqualTo(3);
+                softly.assertThat(tenantNode(tenant, "signal_version").asLong()).as("signal_version").isEqualTo(3);
+            });
+        }
     }
 
     @Test

@@ -71,6 +71,38 @@ class SignalIngestApiIT {
         assertThat(api.signalCount(tenant)).isEqualTo(1);
     }
 
+    /** Without ts each attempt is stamped when it arrives; the signalId alone must still make it one signal. */
+    @Test
+    void concurrentRetriesOfASignalIdWithoutTsStoreOneSignal() throws Exception {
+        String body = "{\"tenantId\":\"%s\",\"type\":\"race\",\"value\":0.5,\"source\":\"s\",\"signalId\":\"no-ts\"}"
+                .formatted(tenant);
+        int callers = 12;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return api.ingest(body, token);
+                }));
+            }
+            start.countDown();
+            int accepted = 0;
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get();
+                assertThat(response.statusCode()).isEqualTo(202);
+                accepted += CoherenceClient.json(response.body()).getInt("accepted");
+            }
+            HttpResponse<String> later = api.ingest(body, token);
+            assertThat(accepted).isEqualTo(1);
+            assertThat(CoherenceClient.json(later.body()).getInt("duplicates")).isEqualTo(1);
+            assertThat(api.signalCount(tenant)).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void answersABatchPerItemInRequestOrder() {
         String now = Instant.now().toString();
