@@ -22,6 +22,10 @@ import org.neo4j.driver.Values;
 @ApplicationScoped
 public class Neo4jScoreProjection implements ScoreProjection {
 
+    /**
+     * Least recently scored first, never scored before any: a LIMIT without an order returned the
+     * same tenants every run, so busy tenants kept new ones from ever being scored.
+     */
     static final String PENDING = """
             MATCH (t:Tenant)
             WHERE coalesce(t.signal_version, 0) > 0
@@ -29,6 +33,7 @@ public class Neo4jScoreProjection implements ScoreProjection {
             WITH t, c
             WHERE t.signal_version > coalesce(c.scored_version, -1)
             RETURN t.tenant_id AS tenantId, t.signal_version AS version
+            ORDER BY c.updated_at IS NOT NULL, c.updated_at, t.tenant_id
             LIMIT $limit
             """;
 
