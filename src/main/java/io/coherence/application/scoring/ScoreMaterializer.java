@@ -18,7 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -115,6 +117,7 @@ public class ScoreMaterializer {
         backoff.expire(now);
         Set<TenantId> tried = new HashSet<>();
         Set<TenantId> done = new HashSet<>();
+        Map<TenantId, RuntimeException> failed = new LinkedHashMap<>();
         // Tenants waiting out a pause come first in both lists (least recently scored); ask for that
         // many more, so they do not take the run's places.
         List<PendingTenant> pendingTenants = projection.pending(limit + backoff.waiting(now));
@@ -124,9 +127,7 @@ public class ScoreMaterializer {
             }
             if (backoff.due(pending.tenant(), now)) {
                 tried.add(pending.tenant());
-                if (refresh(pending.tenant(), pending.version(), now)) {
-                    done.add(pending.tenant());
-                }
+                refresh(pending.tenant(), pending.version(), now, done, failed);
             }
         }
         List<TenantId> stale = scores.scoredBefore(now.minus(settings.maxStaleness()), limit + backoff.waiting(now));
@@ -138,11 +139,10 @@ public class ScoreMaterializer {
             if (!tried.contains(tenant) && backoff.due(tenant, now)) {
                 staleTried++;
                 tried.add(tenant);
-                if (refresh(tenant, -1, now)) {
-                    done.add(tenant);
-                }
+                refresh(tenant, -1, now, done, failed);
             }
         }
+        backOff(failed);
         List<TenantBackoff.Failure> failing = backoff.failing();
         Set<TenantId> failingTenants = new HashSet<>();
         failing.forEach(f -> failingTenants.add(f.tenant()));
@@ -152,7 +152,18 @@ public class ScoreMaterializer {
         return done.size();
     }
 
-    private boolean refresh(TenantId tenant, long version, Instant now) {
+    /** After the run, so that the tenants it scored count when a pause is made longer. */
+    private void backOff(Map<TenantId, RuntimeException> failed) {
+        Instant at = clock.instant();
+        failed.forEach((tenant, e) -> {
+            TenantBackoff.Failure failure = backoff.failed(tenant, at, e);
+            LOG.log(Level.WARNING, e, () -> "materializing tenant_id=" + tenant + " failed (" + failure.failures()
+                    + " in a row since " + failure.since() + "); it stays pending and is tried again at " + failure.retryAt());
+        });
+    }
+
+    private void refresh(TenantId tenant, long version, Instant now, Set<TenantId> done,
+                         Map<TenantId, RuntimeException> failed) {
         try {
             CoherenceScore score = ScoreCalculator.score(tenant, signals.windowTotals(tenant, now.minus(settings.window())), now);
             boolean stored = scores.upsert(score);
@@ -165,13 +176,10 @@ public class ScoreMaterializer {
                 LOG.fine(() -> "a newer score of tenant_id=" + tenant + " is stored already; " + score.updatedAt() + " dropped");
             }
             backoff.succeeded(tenant);
-            return true;
+            done.add(tenant);
         } catch (RuntimeException e) {
-            TenantBackoff.Failure failure = backoff.failed(tenant, clock.instant(), e);
             metrics.tenantFailed();
-            LOG.log(Level.WARNING, e, () -> "materializing tenant_id=" + tenant + " failed (" + failure.failures()
-                    + " in a row since " + failure.since() + "); it stays pending and is tried again at " + failure.retryAt());
-            return false;
+            failed.put(tenant, e);
         }
     }
 }

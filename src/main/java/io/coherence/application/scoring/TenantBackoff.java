@@ -7,12 +7,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tenants whose scoring failed, and when each may be tried again: the pause starts at two
  * materializer intervals and doubles with every further failure up to a maximum, so a tenant that
  * keeps failing (a poisoned window, a store that times out on it) costs one attempt per pause
- * instead of a slot and a timeout in every run. A success forgets the tenant; so does a pause that
+ * instead of a place and a timeout in every run. The pause grows only if other tenants were scored
+ * since the tenant last failed: in a store outage, which fails everyone, it stays at two intervals,
+ * so scores resume right after the outage. A success forgets the tenant; so does a pause that
  * ended long ago without a new attempt (the tenant is no longer selected: another replica scored it).
  */
 public final class TenantBackoff {
@@ -21,7 +24,12 @@ public final class TenantBackoff {
     public record Failure(TenantId tenant, int failures, Instant since, Instant retryAt, String reason) {
     }
 
-    private final Map<TenantId, Failure> failures = new ConcurrentHashMap<>();
+    /** A failure and how many successes there had been when it happened. */
+    private record Entry(Failure failure, long successesBefore) {
+    }
+
+    private final Map<TenantId, Entry> failures = new ConcurrentHashMap<>();
+    private final AtomicLong successes = new AtomicLong();
     private final Duration base;
     private final Duration max;
 
@@ -32,34 +40,37 @@ public final class TenantBackoff {
 
     /** Whether the tenant may be tried at {@code now}. */
     boolean due(TenantId tenant, Instant now) {
-        Failure f = failures.get(tenant);
-        return f == null || !now.isBefore(f.retryAt());
+        Entry e = failures.get(tenant);
+        return e == null || !now.isBefore(e.failure().retryAt());
     }
 
     /** How many tenants are waiting out a pause at {@code now}. */
     int waiting(Instant now) {
-        return (int) failures.values().stream().filter(f -> now.isBefore(f.retryAt())).count();
+        return (int) failures.values().stream().filter(e -> now.isBefore(e.failure().retryAt())).count();
     }
 
     Failure failed(TenantId tenant, Instant now, RuntimeException cause) {
         String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        return failures.compute(tenant, (t, f) -> {
-            int n = f == null ? 1 : f.failures() + 1;
-            return new Failure(t, n, f == null ? now : f.since(), now.plus(pause(n)), reason);
-        });
+        long scored = successes.get();
+        return failures.compute(tenant, (t, e) -> {
+            int n = e == null ? 1 : e.successesBefore() < scored ? e.failure().failures() + 1 : e.failure().failures();
+            Instant since = e == null ? now : e.failure().since();
+            return new Entry(new Failure(t, n, since, now.plus(pause(n)), reason), scored);
+        }).failure();
     }
 
     void succeeded(TenantId tenant) {
+        successes.incrementAndGet();
         failures.remove(tenant);
     }
 
     void expire(Instant now) {
-        failures.values().removeIf(f -> f.retryAt().plus(max).isBefore(now));
+        failures.values().removeIf(e -> e.failure().retryAt().plus(max).isBefore(now));
     }
 
     /** The tenants failing now, the longest failing first. */
     List<Failure> failing() {
-        return failures.values().stream().sorted(Comparator.comparing(Failure::since)
+        return failures.values().stream().map(Entry::failure).sorted(Comparator.comparing(Failure::since)
                 .thenComparing(f -> f.tenant().value())).toList();
     }
 

@@ -155,9 +155,9 @@ class MaterializationIT {
     }
 
     /**
-     * 300 tenants wait for their first score while 60 busy tenants get new signals before every run
-     * and one tenant's window cannot be read (a value stored as text): runs of 50 still score all
-     * 300 within the runs their number needs, plus the ones the failing tenant costs.
+     * 200 tenants wait for their first score while 40 busy tenants get new signals before every run
+     * and one tenant's window cannot be read (a value stored as text): runs of 40 still score all
+     * 200 within the runs their number needs, plus a few for the failing tenant, which backs off.
      */
     @Test
     void busyAndFailingTenantsDoNotKeepNewTenantsFromTheirFirstScore() {
@@ -166,26 +166,28 @@ class MaterializationIT {
         Neo4jSignalRepository signals = new Neo4jSignalRepository(driver);
         Neo4jScoreProjection projection = new Neo4jScoreProjection(driver);
         PostgresScoreRepository scores = PostgresAdapters.scoreRepository(dataSource);
+        MaterializerMetrics metrics = new MaterializerMetrics(null, clock);
+        // A staleness bound of ten years keeps the stale path out of the way.
         ScoreMaterializer materializer = new ScoreMaterializer(signals, scores, projection, new InMemoryScoreCache(),
-                new ScoringSettings(WINDOW, Duration.ofSeconds(1), Duration.ofHours(1), 50),
-                PostgresAdapters.advisoryLock(dataSource), clock, new RecordingEventBus());
+                new ScoringSettings(WINDOW, Duration.ofSeconds(1), Duration.ofDays(3650), 40),
+                PostgresAdapters.advisoryLock(dataSource), clock, new RecordingEventBus(), metrics);
         String run = UUID.randomUUID().toString();
         List<TenantId> busy = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 40; i++) {
             busy.add(TenantId.of("it-busy-" + run + "-" + i));
         }
         busy.forEach(t -> signals.saveAll(List.of(signal(t, "first", start.minusSeconds(5), 0.5, 1.0))));
         TenantId failing = TenantId.of("it-failing-" + run);
         legacySignals(failing, start, List.of(Map.<String, Object>of("value", "not a number", "weight", 1.0)));
         List<TenantId> fresh = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 200; i++) {
             TenantId tenant = TenantId.of("it-new-" + run + "-" + i);
             fresh.add(tenant);
             signals.saveAll(List.of(signal(tenant, "only", start.minusSeconds(5), 0.8, 1.0)));
         }
         // Whatever other tests left pending in the shared graph is in line too.
         int waiting = projection.pending(1_000_000).size();
-        int runs = (waiting + 49) / 50 + 3;
+        int runs = (waiting + 39) / 40 + 3;
 
         for (int r = 0; r < runs; r++) {
             int round = r;
@@ -197,6 +199,9 @@ class MaterializationIT {
         List<TenantId> unscored = fresh.stream().filter(t -> scores.find(t).isEmpty()).toList();
         assertThat(unscored).as("new tenants without a score after %d runs", runs).isEmpty();
         assertThat(scores.find(failing)).isEmpty();
+        assertThat(metrics.status().failingTenants()).extracting(TenantBackoff.Failure::tenant).contains(failing);
+        assertThat(metrics.status().failingTenants()).filteredOn(f -> f.tenant().equals(failing))
+                .singleElement().satisfies(f -> assertThat(f.failures()).isGreaterThanOrEqualTo(2));
     }
 
     /** Writes signals the way older releases could store them, bypassing today's checks. */

@@ -256,6 +256,22 @@ class ScoreMaterializerTest {
         assertThat(signals.reads(A)).isEqualTo(2);
     }
 
+    /** Neo4j failing every read fails every tenant: their pauses must not grow, or scores would lag the recovery. */
+    @Test
+    void aStoreOutageDoesNotLengthenThePauses() {
+        projection.pending.addAll(List.of(new PendingTenant(A, 1), new PendingTenant(B, 1)));
+        signals.failing.addAll(List.of(A, B));
+        for (int run = 0; run < 10; run++) {
+            materializer.run();
+            clock.advance(SETTINGS.interval());
+        }
+
+        signals.failing.clear();
+        materializer.run();
+
+        assertThat(scores.stored).containsOnlyKeys(A, B);
+    }
+
     @Test
     void thePauseStartsAtTwoIntervalsAndDoublesUpToTheMaximum() {
         TenantBackoff backoff = new TenantBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5));

@@ -169,6 +169,20 @@ class Neo4jScoreProjectionIT {
     }
 
     @Test
+    void anOlderScoreRecordedLateClearsItsVersionButKeepsTheNewerScore() {
+        TenantId tenant = freshTenant();
+        emit(tenant, 2);
+        projection.record(new CoherenceScore(tenant, 0.9, ScoreStatus.HEALTHY, now.plusSeconds(5)), 1);
+
+        projection.record(new CoherenceScore(tenant, 0.1, ScoreStatus.CRITICAL, now), 2);
+
+        assertThat(pendingEntry(tenant)).isEmpty();
+        Node c = scoreNodes(tenant).get(0).get("c").asNode();
+        assertThat(c.get("score").asDouble()).isEqualTo(0.9);
+        assertThat(c.get("updated_at").asZonedDateTime().toInstant()).isEqualTo(now.plusSeconds(5));
+    }
+
+    @Test
     void anOlderVersionRecordedLateDoesNotClearNewerSignals() {
         TenantId tenant = freshTenant();
         emit(tenant, 3);

@@ -78,6 +78,16 @@ class PostgresScoreRepositoryIT {
     }
 
     @Test
+    void upsertSaysWhetherItStored() {
+        TenantId tenant = freshTenant();
+
+        assertThat(repository.upsert(CoherenceScore.unknown(tenant, now))).isTrue();
+        assertThat(repository.upsert(CoherenceScore.unknown(tenant, now))).isFalse();
+        assertThat(repository.upsert(CoherenceScore.unknown(tenant, now.minusMillis(1)))).isFalse();
+        assertThat(repository.upsert(CoherenceScore.unknown(tenant, now.plusMillis(1)))).isTrue();
+    }
+
+    @Test
     void findReturnsScoreStatusAndUpdatedAt() {
         TenantId tenant = freshTenant();
         Instant updatedAt = Instant.parse("2026-03-01T12:34:56.789123Z");
