@@ -22,6 +22,8 @@ public final class SignalSubmission {
      */
     static final String TRIMMED = "(?U)\\S(.*\\S)?|[ \\t\\n\\r\\f\\x0B]*";
     static final int MAX_TEXT = 128;
+    /** {@link io.coherence.domain.signal.Signal#MAX_WEIGHT}, as the constraint needs it. */
+    static final String MAX_WEIGHT = "1000000";
 
     @NotBlank(message = "REQUIRED")
     @Size(max = MAX_TEXT, message = "TOO_LONG")
@@ -41,6 +43,7 @@ public final class SignalSubmission {
     private final Double value;
 
     @Positive(message = "OUT_OF_RANGE")
+    @DecimalMax(value = MAX_WEIGHT, message = "OUT_OF_RANGE")
     private final Double weight;
 
     @NotBlank(message = "REQUIRED")

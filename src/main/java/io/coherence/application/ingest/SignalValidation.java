@@ -26,7 +26,7 @@ public class SignalValidation {
             "REQUIRED", "is required",
             "TOO_LONG", "must be 1 to " + SignalSubmission.MAX_TEXT + " characters",
             "NOT_PRINTABLE", "must not contain control or formatting characters, or start or end with spaces",
-            "OUT_OF_RANGE", "is out of range (value: 0 to 1; weight: greater than 0)");
+            "OUT_OF_RANGE", "is out of range (value: 0 to 1; weight: greater than 0, at most " + SignalSubmission.MAX_WEIGHT + ")");
 
     private final Validator validator;
 

@@ -12,5 +12,10 @@ public interface ScoreCache {
 
     Optional<CoherenceScore> get(TenantId tenant);
 
+    /**
+     * Caches the score unless the cache holds one as new or newer (by {@code updatedAt}): a read
+     * filling the cache with what it read just before the materializer stored a newer score must
+     * not put the older one back.
+     */
     void put(CoherenceScore score);
 }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +23,10 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
  * A tenant counts from the first run that found it pending (so the figure has
  * the materializer interval's resolution, and only the tenants one run fetches are seen); the
  * gauge keeps growing while runs stop, which is what an alert wants. Only the replica that runs
- * the materializer reports a lag: take the maximum over replicas.
+ * the materializer reports a lag: take the maximum over replicas. A tenant whose scoring keeps
+ * failing waits out a backoff instead (see {@link TenantBackoff}); it leaves the lag and is counted
+ * in {@code materializer_failing_tenants} and {@code materializer_tenant_failures_total}, and named
+ * in readiness, so one poisoned tenant neither hides nor drowns the others' lag.
  */
 @ApplicationScoped
 public class MaterializerMetrics {
@@ -32,6 +36,7 @@ public class MaterializerMetrics {
     private final Map<TenantId, Instant> pendingSince = new ConcurrentHashMap<>();
     private final AtomicReference<Instant> blockedSince = new AtomicReference<>();
     private volatile String blockedReason;
+    private volatile List<TenantBackoff.Failure> failing = List.of();
 
     /** For the CDI client proxy only. */
     protected MaterializerMetrics() {
@@ -46,6 +51,8 @@ public class MaterializerMetrics {
 
     void register(@Observes Startup startup) {
         registry.gauge("materializer_lag_seconds", this, MaterializerMetrics::lagSeconds);
+        registry.gauge("materializer_failing_tenants", this, m -> m.failing.size());
+        registry.counter("materializer_tenant_failures");
     }
 
     /** After a run: what it found pending, which tenants it scored, and how long it took. */
@@ -61,6 +68,18 @@ public class MaterializerMetrics {
         if (registry != null) {
             registry.timer("materializer_run_duration").update(took);
         }
+    }
+
+    /** One attempt to score a tenant failed. */
+    void tenantFailed() {
+        if (registry != null) {
+            registry.counter("materializer_tenant_failures").inc();
+        }
+    }
+
+    /** After a run: the tenants whose scoring is failing, the longest failing first. */
+    void failing(List<TenantBackoff.Failure> tenants) {
+        failing = List.copyOf(tenants);
     }
 
     /**
@@ -92,14 +111,18 @@ public class MaterializerMetrics {
         return oldest == null ? 0.0 : Duration.between(oldest, now).toMillis() / 1000.0;
     }
 
-    /** For readiness: {@code running}, or {@code blocked} with the time and reason. */
+    /**
+     * For readiness: {@code running}, or {@code blocked} with the time and reason; and the tenants
+     * whose scoring is failing, the longest failing first.
+     */
     public Status status() {
         Instant since = blockedSince.get();
-        return since == null ? new Status("running", lagSeconds(), null, null)
-                : new Status("blocked", lagSeconds(), since, blockedReason);
+        return since == null ? new Status("running", lagSeconds(), null, null, failing)
+                : new Status("blocked", lagSeconds(), since, blockedReason, failing);
     }
 
     /** The materializer as readiness reports it. */
-    public record Status(String state, double lagSeconds, Instant blockedSince, String reason) {
+    public record Status(String state, double lagSeconds, Instant blockedSince, String reason,
+                         List<TenantBackoff.Failure> failingTenants) {
     }
 }

@@ -18,7 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -28,8 +30,13 @@ import java.util.logging.Logger;
  * Recomputes the scores of tenants that received signals since their last score, and of tenants
  * whose score is older than the staleness bound (their window moved). Each score goes to
  * PostgreSQL first, then to the graph (which clears the tenant's pending mark), then to the cache,
- * and is then published as a ScoreChanged event for live subscribers.
- * A failure leaves the tenant pending for the next run.
+ * and is then published as a ScoreChanged event for live subscribers; a score PostgreSQL refuses
+ * because it holds a newer one is neither cached nor published.
+ * <p>Selection is fair: the graph lists pending tenants least recently scored first (never scored
+ * before any), PostgreSQL lists stale ones oldest first, and a tenant whose scoring fails waits
+ * out a growing pause ({@link TenantBackoff}) during which it takes none of a run's places, so
+ * every tenant's first score comes within a few runs whatever the others do. A failure leaves
+ * the tenant pending.
  */
 @ApplicationScoped
 public class ScoreMaterializer {
@@ -46,6 +53,7 @@ public class ScoreMaterializer {
     private final EventBus bus;
     private final MaterializerMetrics metrics;
     private final AtomicReference<Instant> lastRun = new AtomicReference<>(Instant.EPOCH);
+    private final TenantBackoff backoff;
 
     /** For the CDI client proxy only. */
     protected ScoreMaterializer() {
@@ -64,6 +72,7 @@ public class ScoreMaterializer {
                              ScoreCache cache, ScoringSettings settings, MaterializerLock lock, Clock clock,
                              EventBus bus, MaterializerMetrics metrics) {
         this.metrics = metrics;
+        this.backoff = settings == null ? null : new TenantBackoff(settings.interval(), settings.failureBackoffMax());
         this.signals = signals;
         this.scores = scores;
         this.projection = projection;
@@ -104,35 +113,73 @@ public class ScoreMaterializer {
     public int run() {
         Instant now = clock.instant();
         long started = System.nanoTime();
+        int limit = settings.tenantsPerRun();
+        backoff.expire(now);
+        Set<TenantId> tried = new HashSet<>();
         Set<TenantId> done = new HashSet<>();
-        List<PendingTenant> pendingTenants = projection.pending(settings.tenantsPerRun());
+        Map<TenantId, RuntimeException> failed = new LinkedHashMap<>();
+        // Tenants waiting out a pause come first in both lists (least recently scored); ask for that
+        // many more, so they do not take the run's places.
+        List<PendingTenant> pendingTenants = projection.pending(limit + backoff.waiting(now));
         for (PendingTenant pending : pendingTenants) {
-            if (refresh(pending.tenant(), pending.version(), now)) {
-                done.add(pending.tenant());
+            if (tried.size() == limit) {
+                break;
+            }
+            if (backoff.due(pending.tenant(), now)) {
+                tried.add(pending.tenant());
+                refresh(pending.tenant(), pending.version(), now, done, failed);
             }
         }
-        List<TenantId> stale = scores.scoredBefore(now.minus(settings.maxStaleness()), settings.tenantsPerRun());
+        List<TenantId> stale = scores.scoredBefore(now.minus(settings.maxStaleness()), limit + backoff.waiting(now));
+        int staleTried = 0;
         for (TenantId tenant : stale) {
-            if (!done.contains(tenant) && refresh(tenant, -1, now)) {
-                done.add(tenant);
+            if (staleTried == limit) {
+                break;
+            }
+            if (!tried.contains(tenant) && backoff.due(tenant, now)) {
+                staleTried++;
+                tried.add(tenant);
+                refresh(tenant, -1, now, done, failed);
             }
         }
-        metrics.ran(pendingTenants.stream().map(PendingTenant::tenant).toList(), done, now,
-                Duration.ofNanos(System.nanoTime() - started));
+        backOff(failed);
+        List<TenantBackoff.Failure> failing = backoff.failing();
+        Set<TenantId> failingTenants = new HashSet<>();
+        failing.forEach(f -> failingTenants.add(f.tenant()));
+        metrics.failing(failing);
+        metrics.ran(pendingTenants.stream().map(PendingTenant::tenant).filter(t -> !failingTenants.contains(t)).toList(),
+                done, now, Duration.ofNanos(System.nanoTime() - started));
         return done.size();
     }
 
-    private boolean refresh(TenantId tenant, long version, Instant now) {
+    /** After the run, so that the tenants it scored count when a pause is made longer. */
+    private void backOff(Map<TenantId, RuntimeException> failed) {
+        Instant at = clock.instant();
+        failed.forEach((tenant, e) -> {
+            TenantBackoff.Failure failure = backoff.failed(tenant, at, e);
+            LOG.log(Level.WARNING, e, () -> "materializing tenant_id=" + tenant + " failed (" + failure.failures()
+                    + " in a row since " + failure.since() + "); it stays pending and is tried again at " + failure.retryAt());
+        });
+    }
+
+    private void refresh(TenantId tenant, long version, Instant now, Set<TenantId> done,
+                         Map<TenantId, RuntimeException> failed) {
         try {
             CoherenceScore score = ScoreCalculator.score(tenant, signals.windowTotals(tenant, now.minus(settings.window())), now);
-            scores.upsert(score);
+            boolean stored = scores.upsert(score);
             projection.record(score, version);
-            cache.put(score);
-            bus.publish(List.of(new ScoreChanged(score, clock.instant())));
-            return true;
+            if (stored) {
+                cache.put(score);
+                bus.publish(List.of(new ScoreChanged(score, clock.instant())));
+            } else {
+                // A newer score is stored already (a run on another replica); it was cached and published there.
+                LOG.fine(() -> "a newer score of tenant_id=" + tenant + " is stored already; " + score.updatedAt() + " dropped");
+            }
+            backoff.succeeded(tenant);
+            done.add(tenant);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "materializing tenant_id=" + tenant + " failed; it stays pending", e);
-            return false;
+            metrics.tenantFailed();
+            failed.put(tenant, e);
         }
     }
 }

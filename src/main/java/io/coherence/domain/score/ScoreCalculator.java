@@ -11,7 +11,8 @@ import java.time.Instant;
  * The coherence score: the weighted mean of the values of a tenant's signals in the window
  * (the last 24 hours by default), rounded half-up to the two decimals the score table keeps.
  * The status is judged on the rounded score, so a reader never sees 0.75 reported as WARN.
- * No signals in the window (or no weight) gives score 0 with status UNKNOWN.
+ * No signals in the window (or no weight) gives score 0 with status UNKNOWN. The totals are
+ * finite (see {@link WindowTotals}), so the score is always a number in [0, 1].
  */
 public final class ScoreCalculator {
 
@@ -34,7 +35,8 @@ public final class ScoreCalculator {
         if (totals.count() == 0 || totals.weightSum() <= 0.0) {
             return CoherenceScore.unknown(tenant, at);
         }
-        double score = round(totals.weightedValueSum() / totals.weightSum());
+        // Values are in [0, 1], so is their mean; a subnormal weight sum can push the quotient past 1.
+        double score = round(Math.min(1.0, totals.weightedValueSum() / totals.weightSum()));
         return new CoherenceScore(tenant, score, ScoreStatus.of(score), at);
     }
 

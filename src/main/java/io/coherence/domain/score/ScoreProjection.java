@@ -8,6 +8,7 @@ import java.util.List;
  */
 public interface ScoreProjection {
 
+    /** Up to {@code limit} pending tenants, least recently scored first (never scored before any). */
     List<PendingTenant> pending(int limit);
 
     /** Records the score computed for {@code version}; newer signals keep the tenant pending. */

@@ -8,7 +8,11 @@ import java.util.Optional;
 /** The materialized read model of scores (PostgreSQL {@code coherence_scores}). */
 public interface ScoreRepository {
 
-    void upsert(CoherenceScore score);
+    /**
+     * Stores the score unless the stored one is as new or newer (by {@code updatedAt}): a slow
+     * writer never replaces a later score. Returns whether it was stored.
+     */
+    boolean upsert(CoherenceScore score);
 
     Optional<CoherenceScore> find(TenantId tenant);
 

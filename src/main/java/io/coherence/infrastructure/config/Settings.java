@@ -78,7 +78,8 @@ public class Settings {
                 duration("COHERENCE_SCORE_WINDOW"),
                 duration("COHERENCE_MATERIALIZER_INTERVAL"),
                 duration("COHERENCE_SCORE_MAX_STALENESS"),
-                integer("COHERENCE_MATERIALIZER_TENANTS_PER_RUN"));
+                integer("COHERENCE_MATERIALIZER_TENANTS_PER_RUN"),
+                duration("COHERENCE_MATERIALIZER_FAILURE_BACKOFF_MAX"));
     }
 
     @Produces

@@ -22,6 +22,10 @@ import org.neo4j.driver.Values;
 @ApplicationScoped
 public class Neo4jScoreProjection implements ScoreProjection {
 
+    /**
+     * Least recently scored first, never scored before any: a LIMIT without an order returned the
+     * same tenants every run, so busy tenants kept new ones from ever being scored.
+     */
     static final String PENDING = """
             MATCH (t:Tenant)
             WHERE coalesce(t.signal_version, 0) > 0
@@ -29,10 +33,14 @@ public class Neo4jScoreProjection implements ScoreProjection {
             WITH t, c
             WHERE t.signal_version > coalesce(c.scored_version, -1)
             RETURN t.tenant_id AS tenantId, t.signal_version AS version
+            ORDER BY c.updated_at IS NOT NULL, c.updated_at, t.tenant_id
             LIMIT $limit
             """;
 
-    /** OPTIONAL MATCH + CREATE rather than MERGE, which would lock the tenant node on every run. */
+    /**
+     * OPTIONAL MATCH + CREATE rather than MERGE, which would lock the tenant node on every run. The
+     * version only moves forward, and, as in PostgreSQL, only a newer score replaces the node's.
+     */
     static final String RECORD = """
             MATCH (t:Tenant {tenant_id: $tenantId})
             OPTIONAL MATCH (t)-[:HAS_SCORE]->(existing:CoherenceScore)
@@ -40,8 +48,10 @@ public class Neo4jScoreProjection implements ScoreProjection {
               CREATE (t)-[:HAS_SCORE]->(:CoherenceScore {tenant_id: $tenantId}))
             WITH t
             MATCH (t)-[:HAS_SCORE]->(c:CoherenceScore)
-            SET c.score = $score, c.status = $status, c.updated_at = $updatedAt,
-                c.scored_version = CASE WHEN $version > coalesce(c.scored_version, -1) THEN $version ELSE c.scored_version END
+            SET c.scored_version = CASE WHEN $version > coalesce(c.scored_version, -1) THEN $version ELSE c.scored_version END
+            WITH c
+            WHERE c.updated_at IS NULL OR $updatedAt > c.updated_at
+            SET c.score = $score, c.status = $status, c.updated_at = $updatedAt
             """;
 
     private final Driver driver;

@@ -81,11 +81,16 @@ public class Neo4jSignalRepository implements SignalRepository {
               SET locked.signal_version = coalesce(locked.signal_version, 0))
             """;
 
+    /**
+     * A weight above the maximum (stored before ingest bounded it) counts as the maximum, as in
+     * {@code WindowTotals.plus}: two weights of 1e308 would overflow the sums.
+     */
     static final String WINDOW_TOTALS = """
             MATCH (s:Signal)
             WHERE s.tenant_id = $tenantId AND s.ts >= $from
-            RETURN coalesce(sum(s.value * s.weight), 0.0) AS weightedValueSum,
-                   coalesce(sum(s.weight), 0.0) AS weightSum, count(s) AS count
+            WITH s, CASE WHEN s.weight > $maxWeight THEN $maxWeight ELSE s.weight END AS weight
+            RETURN coalesce(sum(s.value * weight), 0.0) AS weightedValueSum,
+                   coalesce(sum(weight), 0.0) AS weightSum, count(s) AS count
             """;
 
     /** Neo4j ends a window read that runs longer than this (a server-side bound). */
@@ -184,7 +189,7 @@ public class Neo4jSignalRepository implements SignalRepository {
     @WithSpan(value = "neo4j window totals", kind = SpanKind.CLIENT)
     public WindowTotals windowTotals(TenantId tenant, Instant from) {
         try (var session = driver.session(SessionConfig.builder().withDefaultAccessMode(AccessMode.READ).build())) {
-            Record r = session.run(WINDOW_TOTALS, Map.of("tenantId", tenant.value(), "from", utc(from)),
+            Record r = session.run(WINDOW_TOTALS, Map.of("tenantId", tenant.value(), "from", utc(from), "maxWeight", Signal.MAX_WEIGHT),
                     READ_TIMEOUT).single();
             return new WindowTotals(r.get("weightedValueSum").asDouble(), r.get("weightSum").asDouble(),
                     r.get("count").asLong());

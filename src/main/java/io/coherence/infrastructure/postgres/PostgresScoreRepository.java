@@ -30,12 +30,17 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 @ApplicationScoped
 public class PostgresScoreRepository implements ScoreRepository {
 
-    /** The seed's UPSERT; the status is decided by the domain (it adds UNKNOWN for empty windows). */
+    /**
+     * The seed's UPSERT, made conditional: only a newer score replaces the stored one, so a write
+     * that lost a race (an older materializer run, a delayed retry) cannot put an older score back.
+     * The status is decided by the domain (it adds UNKNOWN for empty windows).
+     */
     static final String UPSERT = """
             INSERT INTO coherence_scores (tenant_id, score, status, updated_at)
             VALUES (?, ?, ?, ?)
             ON CONFLICT (tenant_id) DO UPDATE
               SET score = EXCLUDED.score, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+              WHERE EXCLUDED.updated_at > coherence_scores.updated_at
             """;
 
     static final String FIND = "SELECT score, status, updated_at FROM coherence_scores WHERE tenant_id = ?";
@@ -49,13 +54,13 @@ public class PostgresScoreRepository implements ScoreRepository {
     @Override
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
     @WithSpan(value = "postgres upsert score", kind = SpanKind.CLIENT)
-    public void upsert(CoherenceScore score) {
+    public boolean upsert(CoherenceScore score) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT)) {
             ps.setString(1, score.tenant().value());
             ps.setBigDecimal(2, BigDecimal.valueOf(score.score()));
             ps.setString(3, score.status().name());
             ps.setTimestamp(4, Timestamp.from(score.updatedAt()));
-            ps.executeUpdate();
+            return ps.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new IllegalStateException("upserting the score failed", e);
         }

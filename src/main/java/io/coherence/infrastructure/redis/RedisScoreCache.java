@@ -32,7 +32,8 @@ import org.redisson.jcache.configuration.RedissonConfiguration;
 
 /**
  * Scores cached per tenant in Redis through JCache (Redisson's provider). The materializer writes
- * through it; entries also expire after {@code COHERENCE_CACHE_TTL}. An empty {@code REDIS_URL}
+ * through it, reads fill it; only a newer score replaces a cached one (compare-and-set on the entry,
+ * by {@code updatedAt}); entries also expire after {@code COHERENCE_CACHE_TTL}. An empty {@code REDIS_URL}
  * disables it. Any Redis failure falls back to "not cached", and a circuit breaker stops asking a
  * Redis that keeps failing.
  */
@@ -42,6 +43,7 @@ public class RedisScoreCache implements ScoreCache, StoreProbe {
     private static final Logger LOG = Logger.getLogger(RedisScoreCache.class.getName());
     private static final String CACHE = "coherence-scores";
     private static final String PROVIDER = "org.redisson.jcache.JCachingProvider";
+    private static final int CAS_ATTEMPTS = 5;
 
     @Inject
     @ConfigProperty(name = "REDIS_URL", defaultValue = "")
@@ -85,8 +87,27 @@ public class RedisScoreCache implements ScoreCache, StoreProbe {
     @WithSpan(value = "redis put score", kind = SpanKind.CLIENT)
     public void put(CoherenceScore score) {
         Cache<String, String> c = cache();
-        if (c != null) {
-            c.put(score.tenant().value(), encode(score));
+        if (c == null) {
+            return;
+        }
+        String key = score.tenant().value();
+        String value = encode(score);
+        // putIfAbsent and replace(old, new) are atomic in Redis (Redisson runs them as scripts): a
+        // writer that lost a race sees the entry changed, re-reads it, and stops at a newer one.
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            String current = c.get(key);
+            if (current == null ? c.putIfAbsent(key, value) : !newer(score, current) || c.replace(key, current, value)) {
+                return;
+            }
+        }
+        LOG.fine(() -> "score cache write for tenant_id=" + score.tenant() + " kept losing races; left to the newer writers");
+    }
+
+    private static boolean newer(CoherenceScore score, String cached) {
+        try {
+            return score.updatedAt().isAfter(decode(score.tenant(), cached).updatedAt());
+        } catch (RuntimeException unreadable) {
+            return true;
         }
     }
 

@@ -188,9 +188,21 @@ class SignalValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(doubles = {1e-9, 1.0, 1e6})
+    @ValueSource(doubles = {1e-9, 1.0, 1e6, Double.MIN_VALUE})
     void positiveWeightsAreFine(double weight) {
         assertThat(check(Item.valid().weight(weight))).isEmpty();
+    }
+
+    /** Two weights of 1e308 overflowed the window sums and jammed the tenant's score. */
+    @ParameterizedTest
+    @ValueSource(doubles = {1_000_000.0001, 1e7, 1e308, Double.MAX_VALUE, Double.POSITIVE_INFINITY})
+    void weightsAboveTheMaximumAreOutOfRange(double weight) {
+        assertThat(violationsOf(Item.valid().weight(weight))).containsExactly(tuple(null, "weight", "OUT_OF_RANGE"));
+    }
+
+    @Test
+    void theIngestMaximumIsTheDomainsMaximumWeight() {
+        assertThat(Double.parseDouble(SignalSubmission.MAX_WEIGHT)).isEqualTo(io.coherence.domain.signal.Signal.MAX_WEIGHT);
     }
 
     @ParameterizedTest

@@ -242,7 +242,7 @@ class ScoreQueryServiceTest {
         RuntimeException failure;
 
         @Override
-        public void upsert(CoherenceScore score) {
+        public boolean upsert(CoherenceScore score) {
             throw new UnsupportedOperationException("queries never write");
         }
 

@@ -134,6 +134,118 @@ class MaterializationIT {
         assertThat(scores.find(tenant)).contains(new CoherenceScore(tenant, 0.5, ScoreStatus.WARN, now));
     }
 
+    /**
+     * Signals stored before ingest bounded the weight: two of weight 1e308 overflowed the sums, and
+     * every run failed on the tenant. They now count as the maximum weight.
+     */
+    @Test
+    void weightsStoredBeforeTheBoundNoLongerJamTheScore() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        PostgresScoreRepository scores = PostgresAdapters.scoreRepository(dataSource);
+        ScoreMaterializer materializer = new ScoreMaterializer(new Neo4jSignalRepository(driver), scores,
+                new Neo4jScoreProjection(driver), new InMemoryScoreCache(),
+                new ScoringSettings(WINDOW, Duration.ofSeconds(1), Duration.ofMinutes(1), 500),
+                PostgresAdapters.advisoryLock(dataSource), Clock.fixed(now, ZoneOffset.UTC), new RecordingEventBus());
+        TenantId tenant = TenantId.of("it-" + UUID.randomUUID());
+        legacySignals(tenant, now, List.of(Map.<String, Object>of("value", 0.9, "weight", 1e308), Map.<String, Object>of("value", 0.3, "weight", 1e308)));
+
+        materializer.run();
+
+        assertThat(scores.find(tenant)).contains(new CoherenceScore(tenant, 0.6, ScoreStatus.WARN, now));
+    }
+
+    /**
+     * 200 tenants wait for their first score while 40 busy tenants get new signals before every run
+     * and one tenant's window cannot be read (a value stored as text): runs of 40 still score all
+     * 200 within the runs their number needs, plus a few for the failing tenant, which backs off.
+     */
+    @Test
+    void busyAndFailingTenantsDoNotKeepNewTenantsFromTheirFirstScore() {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        MovingClock clock = new MovingClock(start);
+        Neo4jSignalRepository signals = new Neo4jSignalRepository(driver);
+        Neo4jScoreProjection projection = new Neo4jScoreProjection(driver);
+        PostgresScoreRepository scores = PostgresAdapters.scoreRepository(dataSource);
+        MaterializerMetrics metrics = new MaterializerMetrics(null, clock);
+        // A staleness bound of ten years keeps the stale path out of the way.
+        ScoreMaterializer materializer = new ScoreMaterializer(signals, scores, projection, new InMemoryScoreCache(),
+                new ScoringSettings(WINDOW, Duration.ofSeconds(1), Duration.ofDays(3650), 40),
+                PostgresAdapters.advisoryLock(dataSource), clock, new RecordingEventBus(), metrics);
+        String run = UUID.randomUUID().toString();
+        List<TenantId> busy = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            busy.add(TenantId.of("it-busy-" + run + "-" + i));
+        }
+        busy.forEach(t -> signals.saveAll(List.of(signal(t, "first", start.minusSeconds(5), 0.5, 1.0))));
+        TenantId failing = TenantId.of("it-failing-" + run);
+        legacySignals(failing, start, List.of(Map.<String, Object>of("value", "not a number", "weight", 1.0)));
+        List<TenantId> fresh = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            TenantId tenant = TenantId.of("it-new-" + run + "-" + i);
+            fresh.add(tenant);
+            signals.saveAll(List.of(signal(tenant, "only", start.minusSeconds(5), 0.8, 1.0)));
+        }
+        // Whatever other tests left pending in the shared graph is in line too.
+        int waiting = projection.pending(1_000_000).size();
+        int runs = (waiting + 39) / 40 + 3;
+
+        for (int r = 0; r < runs; r++) {
+            int round = r;
+            signals.saveAll(busy.stream().map(t -> signal(t, "busy-" + round, start.minusSeconds(4), 0.5, 1.0)).toList());
+            clock.advance(Duration.ofSeconds(1));
+            materializer.run();
+        }
+
+        List<TenantId> unscored = fresh.stream().filter(t -> scores.find(t).isEmpty()).toList();
+        assertThat(unscored).as("new tenants without a score after %d runs", runs).isEmpty();
+        assertThat(scores.find(failing)).isEmpty();
+        assertThat(metrics.status().failingTenants()).extracting(TenantBackoff.Failure::tenant).contains(failing);
+        assertThat(metrics.status().failingTenants()).filteredOn(f -> f.tenant().equals(failing))
+                .singleElement().satisfies(f -> assertThat(f.failures()).isGreaterThanOrEqualTo(2));
+    }
+
+    /** Writes signals the way older releases could store them, bypassing today's checks. */
+    private static void legacySignals(TenantId tenant, Instant ts, List<Map<String, Object>> signals) {
+        try (var session = driver.session()) {
+            session.run("""
+                    MERGE (t:Tenant {tenant_id: $tenantId})
+                    SET t.signal_version = coalesce(t.signal_version, 0) + size($signals)
+                    WITH t
+                    UNWIND range(0, size($signals) - 1) AS i
+                    CREATE (:Signal {tenant_id: $tenantId, source: 'legacy', signal_id: 'legacy-' + i, ts: $ts,
+                                     type: 'latency', value: $signals[i].value, weight: $signals[i].weight})
+                    """, Map.of("tenantId", tenant.value(), "ts", ts.atZone(ZoneOffset.UTC), "signals", signals)).consume();
+        }
+    }
+
+    private static final class MovingClock extends Clock {
+
+        private volatile Instant now;
+
+        MovingClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException("the materializer needs no zone");
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
     private static Signal signal(TenantId tenant, String id, Instant ts, double value, double weight) {
         return new Signal(new SignalIdentity(tenant, "probe-1", id, ts), "latency", value, weight,
                 new Provenance(UUID.randomUUID().toString(), "h", "http", TAGS));

@@ -23,6 +23,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +40,8 @@ class ScoreMaterializerTest {
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private static final ScoringSettings SETTINGS =
             new ScoringSettings(Duration.ofHours(24), Duration.ofSeconds(10), Duration.ofMinutes(1), 500);
+    private static final ScoringSettings FIFTY =
+            new ScoringSettings(Duration.ofHours(24), Duration.ofSeconds(10), Duration.ofMinutes(1), 50);
     private static final TenantId A = TenantId.of("tenant-a");
     private static final TenantId B = TenantId.of("tenant-b");
     private static final TenantId C = TenantId.of("tenant-c");
@@ -136,6 +139,21 @@ class ScoreMaterializerTest {
         assertThat(cache.entries).containsOnlyKeys(B, C);
     }
 
+    /** Another replica stored a newer score: ours is older, so it must not reach the cache or subscribers. */
+    @Test
+    void aScoreOlderThanTheStoredOneIsRecordedButNeitherCachedNorPublished() {
+        CoherenceScore newer = new CoherenceScore(A, 0.9, ScoreStatus.HEALTHY, NOW.plusSeconds(1));
+        scores.stored.put(A, newer);
+        projection.pending.add(new PendingTenant(A, 4));
+
+        assertThat(materializer.run()).isEqualTo(1);
+
+        assertThat(scores.stored).containsEntry(A, newer);
+        assertThat(projection.recorded).containsExactly("record " + CoherenceScore.unknown(A, NOW) + " v4");
+        assertThat(cache.entries).isEmpty();
+        assertThat(bus.published()).isEmpty();
+    }
+
     @Test
     void aFailedProjectionLeavesTheTenantUncachedAndUncounted() {
         projection.pending.addAll(List.of(new PendingTenant(A, 1), new PendingTenant(B, 1)));
@@ -151,6 +169,135 @@ class ScoreMaterializerTest {
         assertThat(materializer.run()).isZero();
         assertThat(scores.upserts).hasValue(0);
         assertThat(cache.entries).isEmpty();
+    }
+
+    /**
+     * 300 tenants wait for their first score and one fails every time; a run takes 50. The others
+     * all get theirs, and the failing one is retried with a growing pause instead of every run.
+     */
+    @Test
+    void aFailingTenantIsBackedOffWhileHundredsOfOthersGetTheirFirstScore() {
+        ScoreMaterializer fifty = new ScoreMaterializer(signals, scores, projection, cache, FIFTY, lock, clock, bus);
+        projection.storeLike = true;
+        TenantId failing = TenantId.of("a-failing");
+        signals.failing.add(failing);
+        projection.pending.add(new PendingTenant(failing, 1));
+        List<TenantId> others = tenants("t-", 300);
+        others.forEach(t -> projection.pending.add(new PendingTenant(t, 1)));
+
+        for (int run = 0; run < 8; run++) {
+            fifty.run();
+            clock.advance(SETTINGS.interval());
+        }
+
+        assertThat(scores.stored.keySet()).containsAll(others);
+        assertThat(signals.reads(failing)).as("attempts on the failing tenant in 8 runs").isBetween(2, 3);
+    }
+
+    /** More tenants fail than one run takes: they must not fill every run. */
+    @Test
+    void tenantsFailingBeyondARunsShareStillLeaveRoomForTheOthers() {
+        ScoreMaterializer fifty = new ScoreMaterializer(signals, scores, projection, cache, FIFTY, lock, clock, bus);
+        projection.storeLike = true;
+        List<TenantId> failing = tenants("a-failing-", 60);
+        signals.failing.addAll(failing);
+        failing.forEach(t -> projection.pending.add(new PendingTenant(t, 1)));
+        List<TenantId> others = tenants("t-", 240);
+        others.forEach(t -> projection.pending.add(new PendingTenant(t, 1)));
+
+        for (int run = 0; run < 12; run++) {
+            fifty.run();
+            clock.advance(SETTINGS.interval());
+        }
+
+        assertThat(scores.stored.keySet()).containsAll(others);
+    }
+
+    /** The stale list is oldest first, so a tenant that keeps failing there is first every run. */
+    @Test
+    void aStaleTenantThatKeepsFailingIsBackedOffToo() {
+        scores.stale.addAll(List.of(A, B));
+        signals.failing.add(A);
+
+        for (int run = 0; run < 8; run++) {
+            materializer.run();
+            clock.advance(SETTINGS.interval());
+        }
+
+        assertThat(signals.reads(A)).isBetween(2, 3);
+        assertThat(signals.reads(B)).isEqualTo(8);
+    }
+
+    @Test
+    void aFailingTenantIsCountedAndNamedForReadinessAndLeavesTheLag() {
+        MaterializerMetrics metrics = new MaterializerMetrics(null, clock);
+        ScoreMaterializer watched = new ScoreMaterializer(signals, scores, projection, cache, SETTINGS, lock, clock, bus, metrics);
+        projection.pending.addAll(List.of(new PendingTenant(A, 1), new PendingTenant(B, 1)));
+        signals.failing.add(A);
+
+        watched.run();
+        clock.advance(Duration.ofSeconds(5));
+        watched.run();
+
+        assertThat(metrics.status().failingTenants()).singleElement().satisfies(f -> {
+            assertThat(f.tenant()).isEqualTo(A);
+            assertThat(f.failures()).isEqualTo(1);
+            assertThat(f.since()).isEqualTo(NOW);
+            assertThat(f.retryAt()).isEqualTo(NOW.plus(SETTINGS.interval().multipliedBy(2)));
+            assertThat(f.reason()).contains("graph unavailable");
+        });
+        assertThat(metrics.lagSeconds()).as("B was scored, A is failing: it is reported as such, not as lag").isZero();
+
+        signals.failing.clear();
+        clock.advance(Duration.ofSeconds(15));
+        watched.run();
+
+        assertThat(metrics.status().failingTenants()).isEmpty();
+        assertThat(signals.reads(A)).isEqualTo(2);
+    }
+
+    /** Neo4j failing every read fails every tenant: their pauses must not grow, or scores would lag the recovery. */
+    @Test
+    void aStoreOutageDoesNotLengthenThePauses() {
+        projection.pending.addAll(List.of(new PendingTenant(A, 1), new PendingTenant(B, 1)));
+        signals.failing.addAll(List.of(A, B));
+        for (int run = 0; run < 10; run++) {
+            materializer.run();
+            clock.advance(SETTINGS.interval());
+        }
+
+        signals.failing.clear();
+        materializer.run();
+
+        assertThat(scores.stored).containsOnlyKeys(A, B);
+    }
+
+    @Test
+    void thePauseStartsAtTwoIntervalsAndDoublesUpToTheMaximum() {
+        TenantBackoff backoff = new TenantBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
+
+        assertThat(List.of(1, 2, 3, 8, 9, 1000).stream().map(backoff::pause).toList()).containsExactly(
+                Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(256),
+                Duration.ofMinutes(5), Duration.ofMinutes(5));
+    }
+
+    @Test
+    void aFailureNotRetriedLongAfterItsPauseIsForgotten() {
+        TenantBackoff backoff = new TenantBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
+        backoff.failed(A, NOW, new IllegalStateException("x"));
+
+        backoff.expire(NOW.plusSeconds(2).plus(Duration.ofMinutes(5)));
+        assertThat(backoff.failing()).hasSize(1);
+        backoff.expire(NOW.plusSeconds(3).plus(Duration.ofMinutes(5)));
+        assertThat(backoff.failing()).isEmpty();
+    }
+
+    private static List<TenantId> tenants(String prefix, int n) {
+        List<TenantId> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(TenantId.of(String.format("%s%03d", prefix, i)));
+        }
+        return list;
     }
 
     @Test
@@ -215,6 +362,11 @@ class ScoreMaterializerTest {
 
         final Map<TenantId, WindowTotals> totals = new HashMap<>();
         final Set<TenantId> failing = new HashSet<>();
+        final Map<TenantId, Integer> reads = new HashMap<>();
+
+        int reads(TenantId tenant) {
+            return reads.getOrDefault(tenant, 0);
+        }
 
         @Override
         public List<WriteOutcome> saveAll(List<Signal> signals) {
@@ -224,6 +376,7 @@ class ScoreMaterializerTest {
         @Override
         public WindowTotals windowTotals(TenantId tenant, Instant from) {
             events.add("totals " + tenant + " from " + from);
+            reads.merge(tenant, 1, Integer::sum);
             if (failing.contains(tenant)) {
                 throw new IllegalStateException("graph unavailable");
             }
@@ -239,13 +392,18 @@ class ScoreMaterializerTest {
         final AtomicInteger upserts = new AtomicInteger();
 
         @Override
-        public void upsert(CoherenceScore score) {
+        public boolean upsert(CoherenceScore score) {
             events.add("upsert " + score);
             if (failing.contains(score.tenant())) {
                 throw new IllegalStateException("database unavailable");
             }
+            CoherenceScore existing = stored.get(score.tenant());
+            if (existing != null && !score.updatedAt().isAfter(existing.updatedAt())) {
+                return false;
+            }
             upserts.incrementAndGet();
             stored.put(score.tenant(), score);
+            return true;
         }
 
         @Override
@@ -256,7 +414,10 @@ class ScoreMaterializerTest {
         @Override
         public List<TenantId> scoredBefore(Instant cutoff, int limit) {
             events.add("scoredBefore " + cutoff + " limit " + limit);
-            return List.copyOf(stale);
+            // Oldest first, as the store lists them: a tenant scored here moves to the back.
+            List<TenantId> oldestFirst = new ArrayList<>(stale);
+            oldestFirst.sort(Comparator.comparing((TenantId t) -> stored.containsKey(t) ? stored.get(t).updatedAt() : Instant.MIN));
+            return List.copyOf(oldestFirst.subList(0, Math.min(limit, oldestFirst.size())));
         }
     }
 
@@ -267,12 +428,23 @@ class ScoreMaterializerTest {
         final List<TenantId> recordedTenants = new ArrayList<>();
         final Set<TenantId> failing = new HashSet<>();
         final AtomicInteger pendingCalls = new AtomicInteger();
+        /** Behave like the graph: recording a version clears it, and the list honours the port's order and limit. */
+        boolean storeLike;
+        private final Map<TenantId, Integer> lastRecorded = new HashMap<>();
+        private int records;
 
         @Override
         public List<PendingTenant> pending(int limit) {
             pendingCalls.incrementAndGet();
             events.add("pending " + limit);
-            return List.copyOf(pending);
+            if (!storeLike) {
+                return List.copyOf(pending);
+            }
+            // Least recently scored first, never scored before any, as ScoreProjection promises.
+            List<PendingTenant> ordered = new ArrayList<>(pending);
+            ordered.sort(Comparator.comparing((PendingTenant p) -> lastRecorded.getOrDefault(p.tenant(), -1))
+                    .thenComparing(p -> p.tenant().value()));
+            return List.copyOf(ordered.subList(0, Math.min(limit, ordered.size())));
         }
 
         @Override
@@ -284,6 +456,10 @@ class ScoreMaterializerTest {
             }
             recorded.add(event);
             recordedTenants.add(score.tenant());
+            lastRecorded.put(score.tenant(), records++);
+            if (storeLike) {
+                pending.removeIf(p -> p.tenant().equals(score.tenant()) && p.version() <= version);
+            }
         }
     }
 

@@ -143,7 +143,7 @@ class ScoreCalculatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(doubles = {0.0, -1.0})
+    @ValueSource(doubles = {0.0, -0.0})
     void noTotalWeightScoresZeroWithStatusUnknown(double weightSum) {
         CoherenceScore score = ScoreCalculator.score(TENANT, new WindowTotals(0.0, weightSum, 3), AT);
 
@@ -220,5 +220,54 @@ class ScoreCalculatorTest {
                     : score.compareTo(WARN_AT) >= 0 ? ScoreStatus.WARN : ScoreStatus.CRITICAL;
             return new Reference(weights, score, status);
         }
+    }
+
+    /** The numbers a hostile or careless client may send: the score stays a number in [0, 1]. */
+    @ParameterizedTest
+    @MethodSource("extremeWindows")
+    void extremeWeightsAndValuesNeverMakeTheScoreNaNOrInfinite(List<WeightedValue> signals, double expected) {
+        CoherenceScore score = scoreOf(signals.toArray(WeightedValue[]::new));
+
+        assertThat(score.score()).isBetween(0.0, 1.0).isCloseTo(expected, within(0.005));
+        assertThat(score.status()).isEqualTo(ScoreStatus.of(score.score()));
+    }
+
+    static Stream<Arguments> extremeWindows() {
+        List<WeightedValue> manyHuge = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            manyHuge.add(v(i % 2 == 0 ? 1.0 : 0.5, Double.MAX_VALUE));
+        }
+        return Stream.of(
+                Arguments.of(List.of(v(0.9, 1e308), v(0.3, 1e308)), 0.6),
+                Arguments.of(List.of(v(1.0, Double.MAX_VALUE), v(0.0, Double.MAX_VALUE)), 0.5),
+                Arguments.of(manyHuge, 0.75),
+                // A weight above the maximum counts as the maximum, like every other store read.
+                Arguments.of(List.of(v(1.0, 1e308), v(0.0, 1e6)), 0.5),
+                Arguments.of(List.of(v(0.8, 1e-300), v(0.4, 1e-300)), 0.6),
+                Arguments.of(List.of(v(0.8, 1e-300), v(0.2, 1.0)), 0.2),
+                Arguments.of(List.of(v(1.0, Double.MIN_VALUE)), 1.0),
+                Arguments.of(List.of(v(Double.MIN_VALUE, 1.0), v(Double.MIN_VALUE, 2.0)), 0.0),
+                Arguments.of(List.of(v(1.0, Double.MIN_NORMAL), v(0.0, Double.MIN_NORMAL)), 0.5));
+    }
+
+    @Test
+    void zeroWeightsCountForNothing() {
+        assertThat(scoreOf(v(0.9, 0.0), v(0.1, 0.0))).isEqualTo(CoherenceScore.unknown(TENANT, AT));
+        assertThat(scoreOf(v(0.9, 0.0), v(0.7, 2.0)).score()).isEqualTo(0.7);
+    }
+
+    /** Sums a store reports are checked, so a broken store fails loudly rather than storing NaN. */
+    @ParameterizedTest
+    @CsvSource({"NaN, 1.0", "1.0, NaN", "Infinity, 1.0", "1.0, Infinity", "-1.0, 1.0", "1.0, -1.0"})
+    void totalsThatAreNotFiniteNonNegativeSumsAreRefused(double weightedValueSum, double weightSum) {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new WindowTotals(weightedValueSum, weightSum, 2));
+    }
+
+    @Test
+    void aMeanAboveOneFromASubnormalWeightSumIsCappedAtOne() {
+        CoherenceScore score = ScoreCalculator.score(TENANT, new WindowTotals(1e-300, Double.MIN_VALUE, 1), AT);
+
+        assertThat(score.score()).isEqualTo(1.0);
     }
 }

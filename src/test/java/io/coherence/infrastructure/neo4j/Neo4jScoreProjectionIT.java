@@ -86,6 +86,26 @@ class Neo4jScoreProjectionIT {
         assertThat(projection.pending(1)).hasSize(1);
     }
 
+    /** A LIMIT without an order gave the same tenants every run; busy ones kept new ones out. */
+    @Test
+    void pendingListsTheLeastRecentlyScoredFirstAndTheNeverScoredBeforeAny() {
+        TenantId scoredLater = freshTenant();
+        TenantId scoredEarlier = freshTenant();
+        emit(scoredLater, 1);
+        emit(scoredEarlier, 1);
+        // Version -1 refreshes the score node but leaves both pending.
+        projection.record(CoherenceScore.unknown(scoredLater, now.minusSeconds(10)), -1);
+        projection.record(CoherenceScore.unknown(scoredEarlier, now.minusSeconds(20)), -1);
+        TenantId neverScored = freshTenant();
+        emit(neverScored, 1);
+
+        List<TenantId> order = projection.pending(ALL).stream().map(PendingTenant::tenant).toList();
+
+        assertThat(order).contains(neverScored, scoredEarlier, scoredLater);
+        assertThat(order.indexOf(neverScored)).isLessThan(order.indexOf(scoredEarlier));
+        assertThat(order.indexOf(scoredEarlier)).isLessThan(order.indexOf(scoredLater));
+    }
+
     @Test
     void recordingTheCurrentVersionStoresTheScoreAndClearsPending() {
         TenantId tenant = freshTenant();
@@ -145,6 +165,20 @@ class Neo4jScoreProjectionIT {
         Node c = nodes.get(0).get("c").asNode();
         assertThat(c.get("score").asDouble()).isEqualTo(0.9);
         assertThat(c.get("status").asString()).isEqualTo("HEALTHY");
+        assertThat(c.get("updated_at").asZonedDateTime().toInstant()).isEqualTo(now.plusSeconds(5));
+    }
+
+    @Test
+    void anOlderScoreRecordedLateClearsItsVersionButKeepsTheNewerScore() {
+        TenantId tenant = freshTenant();
+        emit(tenant, 2);
+        projection.record(new CoherenceScore(tenant, 0.9, ScoreStatus.HEALTHY, now.plusSeconds(5)), 1);
+
+        projection.record(new CoherenceScore(tenant, 0.1, ScoreStatus.CRITICAL, now), 2);
+
+        assertThat(pendingEntry(tenant)).isEmpty();
+        Node c = scoreNodes(tenant).get(0).get("c").asNode();
+        assertThat(c.get("score").asDouble()).isEqualTo(0.9);
         assertThat(c.get("updated_at").asZonedDateTime().toInstant()).isEqualTo(now.plusSeconds(5));
     }
 

@@ -64,6 +64,29 @@ class PostgresScoreRepositoryIT {
                 .contains(new CoherenceScore(tenant, 0.77, ScoreStatus.HEALTHY, now.plusSeconds(1)));
     }
 
+    /** A slow materializer write (or a late retry) must not put an older score back. */
+    @Test
+    void anOlderScoreNeverReplacesANewerOne() {
+        TenantId tenant = freshTenant();
+        CoherenceScore newer = new CoherenceScore(tenant, 0.9, ScoreStatus.HEALTHY, now.plusSeconds(5));
+        repository.upsert(newer);
+
+        repository.upsert(new CoherenceScore(tenant, 0.1, ScoreStatus.CRITICAL, now));
+        repository.upsert(new CoherenceScore(tenant, 0.2, ScoreStatus.CRITICAL, now.plusSeconds(5)));
+
+        assertThat(repository.find(tenant)).contains(newer);
+    }
+
+    @Test
+    void upsertSaysWhetherItStored() {
+        TenantId tenant = freshTenant();
+
+        assertThat(repository.upsert(CoherenceScore.unknown(tenant, now))).isTrue();
+        assertThat(repository.upsert(CoherenceScore.unknown(tenant, now))).isFalse();
+        assertThat(repository.upsert(CoherenceScore.unknown(tenant, now.minusMillis(1)))).isFalse();
+        assertThat(repository.upsert(CoherenceScore.unknown(tenant, now.plusMillis(1)))).isTrue();
+    }
+
     @Test
     void findReturnsScoreStatusAndUpdatedAt() {
         TenantId tenant = freshTenant();
