@@ -2,11 +2,9 @@ package io.coherence.application.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.coherence.testsupport.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,26 +12,7 @@ import org.junit.jupiter.api.Test;
 class IdempotencyKeyExpiryTest {
 
     /** A clock the test moves. */
-    private static final class MovingClock extends Clock {
-        Instant now = Instant.parse("2026-03-01T12:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MovingClock clock = new MovingClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-03-01T12:00:00Z"));
     private final List<String> calls = new ArrayList<>();
     private int expired;
 
@@ -63,11 +42,11 @@ class IdempotencyKeyExpiryTest {
     @Test
     void runsOncePerInterval() {
         expiry.runIfDue();
-        clock.now = clock.now.plusSeconds(59);
+        clock.advance(Duration.ofSeconds(59));
         expiry.runIfDue();
         assertThat(calls).hasSize(1);
 
-        clock.now = clock.now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         expiry.runIfDue();
         assertThat(calls).hasSize(2);
     }
@@ -77,7 +56,7 @@ class IdempotencyKeyExpiryTest {
         expired = 100 * IdempotencyKeyExpiry.MAX_BATCHES_PER_RUN + 30;
 
         assertThat(expiry.runIfDue()).isEqualTo(100 * IdempotencyKeyExpiry.MAX_BATCHES_PER_RUN);
-        clock.now = clock.now.plusSeconds(60);
+        clock.advance(Duration.ofSeconds(60));
         assertThat(expiry.runIfDue()).isEqualTo(30);
     }
 }

@@ -17,18 +17,15 @@ import io.coherence.infrastructure.neo4j.Neo4jSignalRepository;
 import io.coherence.testsupport.EmbeddedEngines;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
-import java.time.Clock;
+import io.coherence.testsupport.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -173,31 +170,4 @@ class SignalIdWithoutTsIT {
         assertThat(stored()).hasSize(1);
     }
 
-    private static final class MovableClock extends Clock {
-
-        private final AtomicReference<Instant> now;
-
-        MovableClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration by) {
-            now.updateAndGet(t -> t.plus(by));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("ingest needs no zone");
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
 }

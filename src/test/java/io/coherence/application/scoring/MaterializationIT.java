@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Driver;
 
 import javax.sql.DataSource;
+import io.coherence.testsupport.MovableClock;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -162,7 +163,7 @@ class MaterializationIT {
     @Test
     void busyAndFailingTenantsDoNotKeepNewTenantsFromTheirFirstScore() {
         Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        MovingClock clock = new MovingClock(start);
+        MovableClock clock = new MovableClock(start);
         Neo4jSignalRepository signals = new Neo4jSignalRepository(driver);
         Neo4jScoreProjection projection = new Neo4jScoreProjection(driver);
         PostgresScoreRepository scores = PostgresAdapters.scoreRepository(dataSource);
@@ -215,34 +216,6 @@ class MaterializationIT {
                     CREATE (:Signal {tenant_id: $tenantId, source: 'legacy', signal_id: 'legacy-' + i, ts: $ts,
                                      type: 'latency', value: $signals[i].value, weight: $signals[i].weight})
                     """, Map.of("tenantId", tenant.value(), "ts", ts.atZone(ZoneOffset.UTC), "signals", signals)).consume();
-        }
-    }
-
-    private static final class MovingClock extends Clock {
-
-        private volatile Instant now;
-
-        MovingClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            throw new UnsupportedOperationException("the materializer needs no zone");
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 

@@ -16,11 +16,9 @@ import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.domain.tenant.TenantId;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
+import io.coherence.testsupport.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -31,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +50,7 @@ class ScoreMaterializerTest {
     private final FakeProjection projection = new FakeProjection();
     private final FakeCache cache = new FakeCache();
     private final FakeLock lock = new FakeLock();
-    private final MutableClock clock = new MutableClock(NOW);
+    private final MovableClock clock = new MovableClock(NOW);
     private final RecordingEventBus bus = new RecordingEventBus();
     private final ScoreMaterializer materializer =
             new ScoreMaterializer(signals, scores, projection, cache, SETTINGS, lock, clock, bus);
@@ -500,31 +497,4 @@ class ScoreMaterializerTest {
         }
     }
 
-    private static final class MutableClock extends Clock {
-
-        private final AtomicReference<Instant> now;
-
-        MutableClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration by) {
-            now.updateAndGet(t -> t.plus(by));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the materializer needs no zone");
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
 }
