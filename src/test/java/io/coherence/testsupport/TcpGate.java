@@ -26,6 +26,7 @@ public final class TcpGate implements AutoCloseable {
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private Thread acceptor;
     private final Object flow = new Object();
     private boolean stalled;
     private boolean repliesHeld;
@@ -52,6 +53,16 @@ public final class TcpGate implements AutoCloseable {
         ServerSocket s = server;
         server = null;
         quietly(s);
+        // The listening socket is released only when the thread blocked in accept() leaves it; a
+        // restore() right after would otherwise find the port still taken.
+        if (acceptor != null) {
+            try {
+                acceptor.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            acceptor = null;
+        }
         for (Socket socket : open) {
             quietly(socket);
         }
@@ -95,7 +106,7 @@ public final class TcpGate implements AutoCloseable {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             server = s;
-            Thread acceptor = new Thread(() -> accept(s), "tcp-gate-" + port);
+            acceptor = new Thread(() -> accept(s), "tcp-gate-" + port);
             acceptor.setDaemon(true);
             acceptor.start();
         } catch (IOException e) {
