@@ -152,6 +152,10 @@ class HostileInputIT {
         cases.add(c("value above 1", 400, "BAD_USER_INPUT", x -> x.ingest(x.signal("1.0001"))));
         cases.add(c("weight 0", 400, "BAD_USER_INPUT", x -> x.ingest(x.withField("weight", "0"))));
         cases.add(c("negative weight", 400, "BAD_USER_INPUT", x -> x.ingest(x.withField("weight", "-2"))));
+        // Two weights of 1e308 were accepted and overflowed the tenant's sums: its score stayed UNKNOWN for 24 h.
+        cases.add(c("a weight above 1,000,000", 400, "BAD_USER_INPUT", x -> x.ingest(x.withField("weight", "1000000.5"))));
+        cases.add(c("two weights of 1e308", 400, "BAD_USER_INPUT", x -> x.ingest("[" + x.withField("weight", "1e308") + ","
+                + x.withField("weight", "1e308").replace("\"source\":\"s\"", "\"source\":\"s2\"") + "]")));
         cases.add(c("an unknown field", 400, "BAD_USER_INPUT", x -> x.ingest(x.withField("admin", "true"))));
         cases.add(c("a 10,000-character source", 400, "BAD_USER_INPUT", x -> x.ingest(x.withField("signalId", "\"" + "x".repeat(10_000) + "\""))));
         cases.add(c("a control character", 400, "BAD_USER_INPUT", x -> x.ingest(x.withField("signalId", "\"a\\u0000b\""))));
@@ -171,6 +175,8 @@ class HostileInputIT {
                 "{\"query\":\"mutation { publishCoherenceSignal(input: {tenantId: \\\"" + x.tenant()
                         + "\\\", type: \\\"t\\\", value: \\\"high\\\", source: \\\"s\\\"}) }\"}", x.token())));
         cases.add(c("mutation with a value above 1", 200, "BAD_USER_INPUT", x -> x.write(x.input(7.0), x.token())));
+        cases.add(c("mutation with a weight of 1e308", 200, "BAD_USER_INPUT", x -> x.write(Map.of("tenantId", x.tenant(),
+                "type", "t", "value", 0.5, "weight", 1e308, "source", "s"), x.token())));
         cases.add(c("a deep query", 400, "QUERY_TOO_DEEP", x -> x.api().graphqlRaw("limit-deep.graphql", Map.of(), x.token())));
         cases.add(c("a wide query", 400, "QUERY_TOO_COMPLEX", x -> x.api().graphqlRaw("limit-wide.graphql", Map.of("t", x.tenant()), x.token())));
         cases.add(c("an alias bomb", 400, "TOO_MANY_ALIASES", x -> x.api().graphqlRaw("limit-alias-bomb.graphql", Map.of("t", x.tenant()), x.token())));
