@@ -33,7 +33,8 @@ import java.util.logging.Logger;
  * and is then published as a ScoreChanged event for live subscribers; a score PostgreSQL refuses
  * because it holds a newer one is neither cached nor published.
  * <p>Selection is fair: the graph lists pending tenants least recently scored first (never scored
- * before any), PostgreSQL lists stale ones oldest first, and a tenant whose scoring fails waits
+ * before any) and stale ones oldest first (the graph, because it knows every scored tenant, even
+ * one whose PostgreSQL row was lost), and a tenant whose scoring fails waits
  * out a growing pause ({@link TenantBackoff}) during which it takes none of a run's places, so
  * every tenant's first score comes within a few runs whatever the others do. A failure leaves
  * the tenant pending.
@@ -130,7 +131,7 @@ public class ScoreMaterializer {
                 refresh(pending.tenant(), pending.version(), now, done, failed);
             }
         }
-        List<TenantId> stale = scores.scoredBefore(now.minus(settings.maxStaleness()), limit + backoff.waiting(now));
+        List<TenantId> stale = projection.scoredBefore(now.minus(settings.maxStaleness()), limit + backoff.waiting(now));
         int staleTried = 0;
         for (TenantId tenant : stale) {
             if (staleTried == limit) {

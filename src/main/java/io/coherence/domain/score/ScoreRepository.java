@@ -1,8 +1,6 @@
 package io.coherence.domain.score;
 
 import io.coherence.domain.tenant.TenantId;
-import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /** The materialized read model of scores (PostgreSQL {@code coherence_scores}). */
@@ -15,7 +13,4 @@ public interface ScoreRepository {
     boolean upsert(CoherenceScore score);
 
     Optional<CoherenceScore> find(TenantId tenant);
-
-    /** Tenants whose score was last materialized before {@code cutoff}, oldest first. */
-    List<TenantId> scoredBefore(Instant cutoff, int limit);
 }

@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.List;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.SessionConfig;
@@ -35,6 +36,15 @@ public class Neo4jScoreProjection implements ScoreProjection {
             RETURN t.tenant_id AS tenantId, t.signal_version AS version
             ORDER BY c.updated_at IS NOT NULL, c.updated_at, t.tenant_id
             LIMIT $limit
+            """;
+
+    /** Oldest score first, found through the {@code coherence_score_updated_at} index. */
+    static final String SCORED_BEFORE = """
+            MATCH (c:CoherenceScore)
+            WHERE c.updated_at < $cutoff
+            WITH c ORDER BY c.updated_at LIMIT $limit
+            MATCH (t:Tenant)-[:HAS_SCORE]->(c)
+            RETURN t.tenant_id AS tenantId
             """;
 
     /**
@@ -72,6 +82,16 @@ public class Neo4jScoreProjection implements ScoreProjection {
         try (var session = driver.session(SessionConfig.defaultConfig())) {
             return session.executeRead(tx -> tx.run(PENDING, Values.parameters("limit", limit))
                     .list(r -> new PendingTenant(TenantId.of(r.get("tenantId").asString()), r.get("version").asLong())));
+        }
+    }
+
+    @Override
+    @WithSpan(value = "neo4j stale scores", kind = SpanKind.CLIENT)
+    public List<TenantId> scoredBefore(Instant cutoff, int limit) {
+        try (var session = driver.session(SessionConfig.defaultConfig())) {
+            return session.executeRead(tx -> tx.run(SCORED_BEFORE, Values.parameters(
+                    "cutoff", Neo4jSignalRepository.utc(cutoff), "limit", limit))
+                    .list(r -> TenantId.of(r.get("tenantId").asString())));
         }
     }
 

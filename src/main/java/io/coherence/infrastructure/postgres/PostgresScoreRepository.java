@@ -14,9 +14,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -44,9 +41,6 @@ public class PostgresScoreRepository implements ScoreRepository {
             """;
 
     static final String FIND = "SELECT score, status, updated_at FROM coherence_scores WHERE tenant_id = ?";
-
-    static final String SCORED_BEFORE =
-            "SELECT tenant_id FROM coherence_scores WHERE updated_at < ? ORDER BY updated_at LIMIT ?";
 
     @Resource(lookup = "jdbc/coherence")
     DataSource dataSource;
@@ -81,25 +75,6 @@ public class PostgresScoreRepository implements ScoreRepository {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading the score failed", e);
-        }
-    }
-
-    @Override
-    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
-    @WithSpan(value = "postgres stale scores", kind = SpanKind.CLIENT)
-    public List<TenantId> scoredBefore(Instant cutoff, int limit) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SCORED_BEFORE)) {
-            ps.setTimestamp(1, Timestamp.from(cutoff));
-            ps.setInt(2, limit);
-            List<TenantId> tenants = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tenants.add(TenantId.of(rs.getString(1)));
-                }
-            }
-            return tenants;
-        } catch (SQLException e) {
-            throw new IllegalStateException("listing stale scores failed", e);
         }
     }
 }

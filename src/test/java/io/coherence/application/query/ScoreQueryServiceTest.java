@@ -254,10 +254,5 @@ class ScoreQueryServiceTest {
             }
             return Optional.ofNullable(rows.get(tenant));
         }
-
-        @Override
-        public List<TenantId> scoredBefore(Instant cutoff, int limit) {
-            throw new UnsupportedOperationException("queries never list stale scores");
-        }
     }
 }

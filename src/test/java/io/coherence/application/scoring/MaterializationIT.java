@@ -15,13 +15,13 @@ import io.coherence.infrastructure.neo4j.Neo4jSignalRepository;
 import io.coherence.infrastructure.postgres.PostgresAdapters;
 import io.coherence.infrastructure.postgres.PostgresScoreRepository;
 import io.coherence.testsupport.EmbeddedEngines;
+import io.coherence.testsupport.MovableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Driver;
 
 import javax.sql.DataSource;
-import io.coherence.testsupport.MovableClock;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -203,6 +203,41 @@ class MaterializationIT {
         assertThat(metrics.status().failingTenants()).extracting(TenantBackoff.Failure::tenant).contains(failing);
         assertThat(metrics.status().failingTenants()).filteredOn(f -> f.tenant().equals(failing))
                 .singleElement().satisfies(f -> assertThat(f.failures()).isGreaterThanOrEqualTo(2));
+    }
+
+    /**
+     * A tenant's PostgreSQL row is lost while the graph still holds its score (a restored backup, a
+     * deleted row): it is not pending, and the read model cannot list what it lacks, so the stale list
+     * comes from the graph and the row is back after the first run past the staleness bound.
+     */
+    @Test
+    void aTenantWhosePostgresRowIsLostGetsItBackOnceItsScoreIsStale() throws Exception {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        MovableClock clock = new MovableClock(start);
+        Neo4jSignalRepository signals = new Neo4jSignalRepository(driver);
+        PostgresScoreRepository scores = PostgresAdapters.scoreRepository(dataSource);
+        // Runs large enough for every tenant other tests left in the shared stores.
+        ScoreMaterializer materializer = new ScoreMaterializer(signals, scores, new Neo4jScoreProjection(driver),
+                new InMemoryScoreCache(), new ScoringSettings(WINDOW, Duration.ofSeconds(1), Duration.ofMinutes(1), 100_000),
+                PostgresAdapters.advisoryLock(dataSource), clock, new RecordingEventBus());
+        TenantId tenant = TenantId.of("it-lost-row-" + UUID.randomUUID());
+        signals.saveAll(List.of(signal(tenant, "only", start.minusSeconds(5), 0.8, 1.0)));
+        materializer.run();
+        assertThat(scores.find(tenant)).as("scored once").isPresent();
+
+        try (var c = dataSource.getConnection(); var delete = c.prepareStatement("DELETE FROM coherence_scores WHERE tenant_id = ?")) {
+            delete.setString(1, tenant.value());
+            assertThat(delete.executeUpdate()).isOne();
+        }
+        clock.advance(Duration.ofSeconds(2));
+        materializer.run();
+        assertThat(scores.find(tenant)).as("not pending, not yet stale").isEmpty();
+
+        clock.advance(Duration.ofMinutes(1));
+        materializer.run();
+
+        assertThat(scores.find(tenant)).as("the row after a run past the staleness bound")
+                .contains(new CoherenceScore(tenant, 0.8, ScoreStatus.HEALTHY, clock.instant()));
     }
 
     /** Writes signals the way older releases could store them, bypassing today's checks. */

@@ -14,9 +14,9 @@ import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalRepository;
 import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.domain.tenant.TenantId;
+import io.coherence.testsupport.MovableClock;
 import org.junit.jupiter.api.Test;
 
-import io.coherence.testsupport.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ class ScoreMaterializerTest {
 
     @Test
     void staleTenantsAreRefreshedWithVersionMinusOne() {
-        scores.stale.addAll(List.of(C));
+        projection.stale.addAll(List.of(C));
         signals.totals.put(C, new WindowTotals(0.3, 1.0, 1));
 
         assertThat(materializer.run()).isEqualTo(1);
@@ -90,7 +90,7 @@ class ScoreMaterializerTest {
     @Test
     void aTenantBothPendingAndStaleIsScoredOnceWithItsPendingVersion() {
         projection.pending.add(new PendingTenant(A, 7));
-        scores.stale.addAll(List.of(A, C));
+        projection.stale.addAll(List.of(A, C));
 
         assertThat(materializer.run()).isEqualTo(2);
 
@@ -127,7 +127,7 @@ class ScoreMaterializerTest {
     @Test
     void aTenantThatFailsToStoreIsNeitherProjectedNorCached() {
         projection.pending.addAll(List.of(new PendingTenant(A, 1), new PendingTenant(B, 1)));
-        scores.stale.add(C);
+        projection.stale.add(C);
         scores.failing.add(A);
 
         assertThat(materializer.run()).isEqualTo(2);
@@ -213,7 +213,7 @@ class ScoreMaterializerTest {
     /** The stale list is oldest first, so a tenant that keeps failing there is first every run. */
     @Test
     void aStaleTenantThatKeepsFailingIsBackedOffToo() {
-        scores.stale.addAll(List.of(A, B));
+        projection.stale.addAll(List.of(A, B));
         signals.failing.add(A);
 
         for (int run = 0; run < 8; run++) {
@@ -345,7 +345,7 @@ class ScoreMaterializerTest {
     @Test
     void runIfDueDoesNothingWhenAnotherReplicaHoldsTheLock() {
         projection.pending.add(new PendingTenant(A, 1));
-        scores.stale.add(C);
+        projection.stale.add(C);
         lock.granted = false;
 
         materializer.runIfDue();
@@ -384,7 +384,6 @@ class ScoreMaterializerTest {
     private final class FakeScores implements ScoreRepository {
 
         final Map<TenantId, CoherenceScore> stored = new HashMap<>();
-        final List<TenantId> stale = new ArrayList<>();
         final Set<TenantId> failing = new HashSet<>();
         final AtomicInteger upserts = new AtomicInteger();
 
@@ -407,20 +406,12 @@ class ScoreMaterializerTest {
         public Optional<CoherenceScore> find(TenantId tenant) {
             throw new UnsupportedOperationException("the materializer never reads scores");
         }
-
-        @Override
-        public List<TenantId> scoredBefore(Instant cutoff, int limit) {
-            events.add("scoredBefore " + cutoff + " limit " + limit);
-            // Oldest first, as the store lists them: a tenant scored here moves to the back.
-            List<TenantId> oldestFirst = new ArrayList<>(stale);
-            oldestFirst.sort(Comparator.comparing((TenantId t) -> stored.containsKey(t) ? stored.get(t).updatedAt() : Instant.MIN));
-            return List.copyOf(oldestFirst.subList(0, Math.min(limit, oldestFirst.size())));
-        }
     }
 
     private final class FakeProjection implements ScoreProjection {
 
         final List<PendingTenant> pending = new ArrayList<>();
+        final List<TenantId> stale = new ArrayList<>();
         final List<String> recorded = new ArrayList<>();
         final List<TenantId> recordedTenants = new ArrayList<>();
         final Set<TenantId> failing = new HashSet<>();
@@ -429,6 +420,15 @@ class ScoreMaterializerTest {
         boolean storeLike;
         private final Map<TenantId, Integer> lastRecorded = new HashMap<>();
         private int records;
+
+        @Override
+        public List<TenantId> scoredBefore(Instant cutoff, int limit) {
+            events.add("scoredBefore " + cutoff + " limit " + limit);
+            // Oldest first, as the graph lists them: a tenant scored here moves to the back.
+            List<TenantId> oldestFirst = new ArrayList<>(stale);
+            oldestFirst.sort(Comparator.comparing((TenantId t) -> scores.stored.containsKey(t) ? scores.stored.get(t).updatedAt() : Instant.MIN));
+            return List.copyOf(oldestFirst.subList(0, Math.min(limit, oldestFirst.size())));
+        }
 
         @Override
         public List<PendingTenant> pending(int limit) {

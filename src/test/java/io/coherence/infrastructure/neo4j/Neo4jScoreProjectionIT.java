@@ -16,12 +16,14 @@ import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.types.Node;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -204,5 +206,32 @@ class Neo4jScoreProjectionIT {
             assertThat(session.run("MATCH (c:CoherenceScore {tenant_id: $tenantId}) RETURN count(c) AS n",
                     Map.of("tenantId", tenant.value())).single().get("n").asLong()).isZero();
         }
+    }
+
+    /**
+     * The materializer's stale list comes from the graph: it knows every scored tenant, even one
+     * whose PostgreSQL row is gone.
+     */
+    @Test
+    void scoredBeforeListsTheOldestFirstUpToTheLimit() {
+        // A random moment in the 1950s: no other test records scores that old.
+        Instant base = Instant.parse("1950-01-01T00:00:00Z")
+                .plusSeconds(ThreadLocalRandom.current().nextLong(Duration.ofDays(3000).toSeconds()));
+        TenantId oldest = freshTenant();
+        TenantId middle = freshTenant();
+        TenantId newest = freshTenant();
+        TenantId fresh = freshTenant();
+        List.of(oldest, middle, newest, fresh).forEach(t -> emit(t, 1));
+        projection.record(CoherenceScore.unknown(middle, base.plusSeconds(20)), -1);
+        projection.record(CoherenceScore.unknown(fresh, now), -1);
+        projection.record(CoherenceScore.unknown(newest, base.plusSeconds(30)), -1);
+        projection.record(CoherenceScore.unknown(oldest, base.plusSeconds(10)), -1);
+        Instant cutoff = base.plusSeconds(31);
+
+        assertThat(projection.scoredBefore(cutoff, ALL)).startsWith(oldest, middle, newest).doesNotContain(fresh);
+        assertThat(projection.scoredBefore(cutoff, 2)).containsExactly(oldest, middle);
+        assertThat(projection.scoredBefore(base.plusSeconds(30), ALL)).startsWith(oldest, middle).doesNotContain(newest);
+        assertThat(projection.scoredBefore(base.plusSeconds(10), ALL)).doesNotContain(oldest, middle, newest);
+        assertThat(projection.scoredBefore(now.plusSeconds(1), 0)).isEmpty();
     }
 }

@@ -13,12 +13,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -124,35 +121,5 @@ class PostgresScoreRepositoryIT {
     @Test
     void aTenantWithoutScoreIsNotFound() {
         assertThat(repository.find(freshTenant())).isEmpty();
-    }
-
-    @Test
-    void scoredBeforeListsTheOldestFirstUpToTheLimit() {
-        // A random moment in the 1950s: no other test writes scores that old.
-        Instant base = Instant.parse("1950-01-01T00:00:00Z")
-                .plusSeconds(ThreadLocalRandom.current().nextLong(Duration.ofDays(3000).toSeconds()));
-        TenantId oldest = freshTenant();
-        TenantId middle = freshTenant();
-        TenantId newest = freshTenant();
-        TenantId fresh = freshTenant();
-        repository.upsert(CoherenceScore.unknown(middle, base.plusSeconds(20)));
-        repository.upsert(CoherenceScore.unknown(fresh, now));
-        repository.upsert(CoherenceScore.unknown(newest, base.plusSeconds(30)));
-        repository.upsert(CoherenceScore.unknown(oldest, base.plusSeconds(10)));
-        Instant cutoff = base.plusSeconds(31);
-
-        assertThat(repository.scoredBefore(cutoff, 10)).startsWith(oldest, middle, newest).doesNotContain(fresh);
-        assertThat(repository.scoredBefore(cutoff, 2)).containsExactly(oldest, middle);
-        assertThat(repository.scoredBefore(base.plusSeconds(30), 10)).startsWith(oldest, middle).doesNotContain(newest);
-        assertThat(repository.scoredBefore(base.plusSeconds(10), 10)).doesNotContain(oldest, middle, newest);
-    }
-
-    @Test
-    void scoredBeforeWithLimitZeroListsNothing() {
-        repository.upsert(CoherenceScore.unknown(freshTenant(), now));
-
-        List<TenantId> none = repository.scoredBefore(now.plusSeconds(1), 0);
-
-        assertThat(none).isEmpty();
     }
 }

@@ -112,7 +112,7 @@ class TracingIT {
         Eventually.await("a materializer run with its Neo4j and PostgreSQL calls", Duration.ofSeconds(60), () ->
                 receiver.spans().stream().filter(s -> s.name().equals("materializer run")).anyMatch(run -> {
                     List<String> beneath = descendants(run).stream().map(ReceivedSpan::name).toList();
-                    return beneath.contains("neo4j pending tenants") && beneath.contains("postgres stale scores");
+                    return beneath.contains("neo4j pending tenants") && beneath.contains("neo4j stale scores");
                 }));
     }
 
