@@ -63,6 +63,9 @@ public class IdempotencyKeys {
 
     private final Map<ScopedKey, Unrecorded> unrecorded = new ConcurrentHashMap<>();
 
+    /** Whether the claims an earlier start of this replica left have been released. */
+    private volatile boolean abandonedReleased;
+
     /** {@code idempotency_keys_unrecorded}: answers this replica holds because the key store failed. */
     void register(@Observes Startup startup) {
         registry.gauge("idempotency_keys_unrecorded", this, IdempotencyKeys::unrecorded);
@@ -123,6 +126,27 @@ public class IdempotencyKeys {
             LOG.info("the idempotency key store took every answer held while it failed");
         }
         return recorded;
+    }
+
+    /**
+     * Once after a start: releases the running claims this replica's previous process left (a
+     * crash, kill -9), so that clients retrying them get their request run at once, not a 409
+     * until the running timeout. Tried again on every call until the store takes it. The timer
+     * calls it every second.
+     */
+    public void releaseAbandoned() {
+        if (abandonedReleased) {
+            return;
+        }
+        try {
+            int released = store.releaseAbandoned();
+            abandonedReleased = true;
+            if (released > 0) {
+                LOG.info(() -> "released " + released + " Idempotency-Key claims left running by this replica's previous start");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "the idempotency key store did not take the release of abandoned claims; retried", e);
+        }
     }
 
     /** How many answers wait for the key store. */

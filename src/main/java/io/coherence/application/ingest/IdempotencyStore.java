@@ -42,6 +42,13 @@ public interface IdempotencyStore {
     void release(String scope, String key, Instant at);
 
     /**
+     * Releases the running claims an earlier start of this replica left (its process died with
+     * their requests), so that their retries run now instead of after the running timeout.
+     * Answers how many.
+     */
+    int releaseAbandoned();
+
+    /**
      * Deletes up to {@code batch} keys claimed longer than {@code ttl} ago, the oldest first, and
      * answers how many. Safe to run on several replicas at once: each deletes other keys.
      */

@@ -7,6 +7,9 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,24 +18,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 
 /**
  * Idempotency-Key claims in {@code idempotency_keys} (db-migrations/postgres/V3), bounded by the
  * data source's timeouts and behind a circuit breaker like every PostgreSQL adapter. A claim's
- * {@code created_at} tells it from a later claim of the same key.
+ * {@code created_at} tells it from a later claim of the same key; its owner (replica name and
+ * start) lets a replica that starts again release at once the claims its dead process left.
  */
 @ApplicationScoped
 public class PostgresIdempotencyStore implements IdempotencyStore {
 
     /** Inserts the claim, or takes over one that expired or whose request died; returns a row if claimed. */
     static final String CLAIM = """
-            INSERT INTO idempotency_keys (tenant_scope, idem_key, request_hash, state, created_at)
-            VALUES (?, ?, ?, 'running', now())
+            INSERT INTO idempotency_keys (tenant_scope, idem_key, request_hash, state, created_at, owner_replica, owner_boot)
+            VALUES (?, ?, ?, 'running', now(), ?, ?)
             ON CONFLICT (tenant_scope, idem_key) DO UPDATE
               SET request_hash = EXCLUDED.request_hash, state = 'running', status = NULL, response = NULL,
-                  created_at = now()
+                  created_at = now(), owner_replica = EXCLUDED.owner_replica, owner_boot = EXCLUDED.owner_boot
               WHERE idempotency_keys.created_at < now() - make_interval(secs => ?)
                  OR (idempotency_keys.state = 'running' AND idempotency_keys.created_at < now() - make_interval(secs => ?))
             RETURNING created_at
@@ -54,6 +61,12 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
             WHERE tenant_scope = ? AND idem_key = ? AND state = 'running' AND created_at = ?
             """;
 
+    /** The running claims an earlier start of this replica left: their requests died with it. */
+    static final String RELEASE_ABANDONED = """
+            DELETE FROM idempotency_keys
+            WHERE state = 'running' AND owner_replica = ? AND owner_boot <> ?
+            """;
+
     /**
      * One bounded batch of expired keys, the oldest first (the created_at index). SKIP LOCKED lets
      * replicas expire at once without waiting for each other, and spares a key a request holds.
@@ -68,6 +81,33 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
     @Resource(lookup = "jdbc/coherence")
     DataSource dataSource;
 
+    /** This replica's name (COHERENCE_REPLICA_NAME, the host name by default); unique per replica. */
+    @Inject
+    @ConfigProperty(name = "COHERENCE_REPLICA_NAME")
+    Optional<String> replicaName;
+
+    /** This start of the replica: claims of another start of the same name belong to a dead process. */
+    final String boot = UUID.randomUUID().toString();
+
+    private volatile String replica;
+
+    String replica() {
+        String r = replica;
+        if (r == null) {
+            r = replicaName.filter(n -> !n.isBlank()).map(String::trim).orElseGet(PostgresIdempotencyStore::hostName);
+            replica = r;
+        }
+        return r;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     @Override
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
     @WithSpan(value = "postgres claim idempotency key", kind = SpanKind.CLIENT)
@@ -77,8 +117,10 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
                 ps.setString(1, scope);
                 ps.setString(2, key);
                 ps.setString(3, requestHash);
-                ps.setDouble(4, ttl.toMillis() / 1000.0);
-                ps.setDouble(5, runningTimeout.toMillis() / 1000.0);
+                ps.setString(4, replica());
+                ps.setString(5, boot);
+                ps.setDouble(6, ttl.toMillis() / 1000.0);
+                ps.setDouble(7, runningTimeout.toMillis() / 1000.0);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         return new Claimed(rs.getObject(1, OffsetDateTime.class).toInstant());
@@ -128,6 +170,16 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
             ps.setString(1, scope);
             ps.setString(2, key);
             ps.setObject(3, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+        });
+    }
+
+    @Override
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
+    @WithSpan(value = "postgres release abandoned idempotency keys", kind = SpanKind.CLIENT)
+    public int releaseAbandoned() {
+        return update(RELEASE_ABANDONED, ps -> {
+            ps.setString(1, replica());
+            ps.setString(2, boot);
         });
     }
 

@@ -13,8 +13,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every second on every replica: writes the Idempotency-Key answers held while the key store
- * failed, and expires old keys when their interval has passed. Not a persistent timer, for the
+ * Every second on every replica: after a start, releases the Idempotency-Key claims the replica's
+ * previous process left running; writes the answers held while the key store failed; and expires
+ * old keys when their interval has passed. Not a persistent timer, for the
  * reason MaterializerTimer gives: it must keep ticking through a PostgreSQL outage.
  */
 @Singleton
@@ -33,6 +34,7 @@ public class IdempotencyKeyTimer {
 
     @Schedule(hour = "*", minute = "*", second = "*", persistent = false, info = "coherence-idempotency-keys")
     void tick() {
+        keys.releaseAbandoned();
         keys.recordUnrecorded();
         try {
             expiry.runIfDue();

@@ -18,6 +18,8 @@ class FakeIdempotencyStore implements IdempotencyStore {
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final AtomicLong clock = new AtomicLong();
     private volatile boolean down;
+    /** What {@link #releaseAbandoned()} answers. */
+    volatile int abandoned;
 
     /** From now on every call fails, as with PostgreSQL unreachable; {@code false} brings it back. */
     void down(boolean down) {
@@ -54,6 +56,12 @@ class FakeIdempotencyStore implements IdempotencyStore {
             return new Reused();
         }
         return row.answer() == null ? new Running() : row.answer();
+    }
+
+    @Override
+    public synchronized int releaseAbandoned() {
+        check("releaseAbandoned");
+        return abandoned;
     }
 
     @Override

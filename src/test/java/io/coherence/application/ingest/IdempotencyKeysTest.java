@@ -50,11 +50,40 @@ class IdempotencyKeysTest {
             }
 
             @Override
+            public int releaseAbandoned() {
+                if (storeDown) {
+                    throw new IllegalStateException("PostgreSQL is down");
+                }
+                calls.add("releaseAbandoned");
+                return 3;
+            }
+
+            @Override
             public int expire(Duration ttl, int batch) {
                 throw new UnsupportedOperationException();
             }
         };
         return k;
+    }
+
+    /**
+     * After kill -9 and a restart, the claims of the dead process used to answer 409 until the
+     * running timeout (60 s after the claim); the first tick now releases them, once, and a tick
+     * while the store is down tries again on the next one.
+     */
+    @Test
+    void theClaimsAPreviousStartLeftAreReleasedOnceTheStoreTakesIt() {
+        storeDown = true;
+        keys.releaseAbandoned();
+        keys.releaseAbandoned();
+        assertThat(calls).isEmpty();
+
+        storeDown = false;
+        keys.releaseAbandoned();
+        keys.releaseAbandoned();
+        keys.releaseAbandoned();
+
+        assertThat(calls).containsExactly("releaseAbandoned");
     }
 
     private static final Caller CALLER = new Caller("sub-1", Optional.of("tenant-a"), Set.of("coherence:write"));

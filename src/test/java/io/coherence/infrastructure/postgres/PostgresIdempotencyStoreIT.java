@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,8 +36,42 @@ class PostgresIdempotencyStoreIT {
     static void migrate() {
         DataSource dataSource = EmbeddedEngines.shared().postgresDataSource();
         Migrator.migratePostgres(dataSource, PostgresIdempotencyStoreIT.class.getClassLoader());
-        store = new PostgresIdempotencyStore();
-        store.dataSource = dataSource;
+        store = replica(dataSource, "replica-" + UUID.randomUUID());
+    }
+
+    private static PostgresIdempotencyStore replica(DataSource dataSource, String name) {
+        PostgresIdempotencyStore s = new PostgresIdempotencyStore();
+        s.dataSource = dataSource;
+        s.replicaName = Optional.of(name);
+        return s;
+    }
+
+    /**
+     * A replica killed and started again (same name, new start) releases the running claims its
+     * dead process left, and only those: not its own new ones, not another replica's, not answers.
+     */
+    @Test
+    void aRestartedReplicaReleasesTheRunningClaimsItsDeadProcessLeft() {
+        DataSource dataSource = EmbeddedEngines.shared().postgresDataSource();
+        String name = "replica-" + UUID.randomUUID();
+        PostgresIdempotencyStore dead = replica(dataSource, name);
+        PostgresIdempotencyStore other = replica(dataSource, "replica-" + UUID.randomUUID());
+        dead.claim(scope, "in-flight-1", "hash", DAY, MINUTE);
+        dead.claim(scope, "in-flight-2", "hash", DAY, MINUTE);
+        dead.complete(scope, "answered", at(dead.claim(scope, "answered", "hash", DAY, MINUTE)), 202, "{}");
+        other.claim(scope, "others", "hash", DAY, MINUTE);
+        PostgresIdempotencyStore restarted = replica(dataSource, name);
+        restarted.claim(scope, "new", "hash", DAY, MINUTE);
+        assertThat(restarted.claim(scope, "in-flight-1", "hash", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Running.class);
+
+        assertThat(restarted.releaseAbandoned()).isEqualTo(2);
+
+        assertThat(restarted.claim(scope, "in-flight-1", "hash", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Claimed.class);
+        assertThat(restarted.claim(scope, "in-flight-2", "hash", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Claimed.class);
+        assertThat(restarted.claim(scope, "answered", "hash", DAY, MINUTE)).isEqualTo(new IdempotencyStore.Answered(202, "{}"));
+        assertThat(restarted.claim(scope, "others", "hash", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Running.class);
+        assertThat(restarted.claim(scope, "new", "hash", DAY, MINUTE)).isInstanceOf(IdempotencyStore.Running.class);
+        assertThat(restarted.releaseAbandoned()).isZero();
     }
 
     @Test
