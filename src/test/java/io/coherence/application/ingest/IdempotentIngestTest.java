@@ -14,7 +14,6 @@ import io.coherence.application.security.PolicySettingsFixture;
 import io.coherence.domain.policy.AuthzRules;
 import io.coherence.domain.policy.Caller;
 import io.coherence.domain.provenance.PolicyTags;
-import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.testsupport.Eventually;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
@@ -22,12 +21,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,15 +70,7 @@ class IdempotentIngestTest {
     private void wire(Duration writeTimeout) {
         WriterSettings settings = new WriterSettings(100, Duration.ZERO, 1, writeTimeout, 100);
         writer = new GroupCommitWriter(repository, settings);
-        IngestMetrics metrics = new IngestMetrics((MetricRegistry) null) {
-            @Override
-            void committed(String channel, List<WriteOutcome> outcomes, long nanos) {
-            }
-
-            @Override
-            void rejected(String channel, int items) {
-            }
-        };
+        IngestMetrics metrics = new SilentIngestMetrics();
         RateLimiter limiter = new RateLimiter((key, limit, tokens) -> {
             rateBucket.run();
             return rateLimited ? Admission.refused(Duration.ofSeconds(1), null) : Admission.ADMITTED;

@@ -16,11 +16,9 @@ import io.coherence.application.security.PolicySettingsFixture;
 import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalIdentity;
-import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.domain.tenant.TenantId;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,15 +101,7 @@ class IngestServiceTest {
     void wire() {
         repository = new FakeSignalRepository();
         writer = new GroupCommitWriter(repository, new WriterSettings(100, Duration.ZERO, 1, Duration.ofSeconds(10), 100));
-        IngestMetrics metrics = new IngestMetrics((MetricRegistry) null) {
-            @Override
-            void committed(String channel, List<WriteOutcome> outcomes, long nanos) {
-            }
-
-            @Override
-            void rejected(String channel, int items) {
-            }
-        };
+        IngestMetrics metrics = new SilentIngestMetrics();
         service = new IngestService(new SignalValidation(validators.getValidator()),
                 new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US),
                 new RateLimiter(buckets, () -> new RateLimitSettings(RateLimit.OFF, RateLimit.OFF, new RateLimit(10, 10))),

@@ -12,7 +12,6 @@ import io.coherence.application.security.PolicySettingsFixture;
 import io.coherence.domain.policy.AuthzRules;
 import io.coherence.domain.policy.Caller;
 import io.coherence.domain.provenance.PolicyTags;
-import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.infrastructure.neo4j.Neo4jSignalRepository;
 import io.coherence.testsupport.EmbeddedEngines;
 import io.coherence.testsupport.MovableClock;
@@ -26,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,15 +69,7 @@ class SignalIdWithoutTsIT {
     void wire() {
         writer = new GroupCommitWriter(new Neo4jSignalRepository(driver),
                 new WriterSettings(100, Duration.ZERO, 1, Duration.ofSeconds(30), 100));
-        IngestMetrics metrics = new IngestMetrics((MetricRegistry) null) {
-            @Override
-            void committed(String channel, List<WriteOutcome> outcomes, long nanos) {
-            }
-
-            @Override
-            void rejected(String channel, int items) {
-            }
-        };
+        IngestMetrics metrics = new SilentIngestMetrics();
         service = new IngestService(new SignalValidation(validators.getValidator()),
                 new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US),
                 new RateLimiter((key, limit, tokens) -> Admission.ADMITTED,

@@ -16,7 +16,6 @@ import io.coherence.application.security.TokenVerifier;
 import io.coherence.domain.policy.AuthzRules;
 import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.signal.Signal;
-import io.coherence.domain.signal.WriteOutcome;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,15 +75,7 @@ class StreamIngestTest {
     void wire() {
         repository = new FakeSignalRepository();
         writer = new GroupCommitWriter(repository, WRITER);
-        IngestMetrics metrics = new IngestMetrics((MetricRegistry) null) {
-            @Override
-            void committed(String channel, List<WriteOutcome> outcomes, long nanos) {
-            }
-
-            @Override
-            void rejected(String channel, int items) {
-            }
-        };
+        IngestMetrics metrics = new SilentIngestMetrics();
         limiter = new RateLimiter((key, limit, tokens) -> {
             if (tokens > signalTokens) {
                 return Admission.refused(Duration.ofMillis(1500), null);
