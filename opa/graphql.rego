@@ -4,7 +4,7 @@
 #
 # Input:
 #   {"user": {"subject": "…", "tenant": "…", "scope": ["coherence:read", …]},
-#    "action": "read" | "write" | "admin",
+#    "action": "read" | "write" | "admin" | "govern",
 #    "resource": {"tenantId": "…"},
 #    "tags": {"purpose": "…", "retention": "…", "license": "…", "residency": "US"},
 #    "deployment": {"region": "US"}}
@@ -18,7 +18,9 @@ default allow_write := false
 
 default allow_admin := false
 
-scope_for := {"read": "coherence:read", "write": "coherence:write", "admin": "coherence:admin"}
+default allow_govern := false
+
+scope_for := {"read": "coherence:read", "write": "coherence:write", "admin": "coherence:admin", "govern": "coherence:admin"}
 
 has_scope(scope) if scope in input.user.scope
 
@@ -44,7 +46,16 @@ allow_write if {
 	resident
 }
 
-# Operator work (DLQ replay, erasure) on any tenant, with coherence:admin.
+# Governing your own tenant's data (data policy, retention runs, erasure, ledger checks) with
+# coherence:admin.
+allow_govern if {
+	input.action == "govern"
+	same_tenant
+	has_scope("coherence:admin")
+	resident
+}
+
+# Operator work across tenants (dead-letter replay) with coherence:admin.
 allow_admin if {
 	input.action == "admin"
 	has_scope("coherence:admin")
@@ -72,6 +83,8 @@ decision := {"allow": true, "rule": "graphql.allow"} if {
 	allow_write
 } else := {"allow": true, "rule": "graphql.allow_admin"} if {
 	allow_admin
+} else := {"allow": true, "rule": "graphql.allow_govern"} if {
+	allow_govern
 } else := {"allow": false, "rule": denial} if {
 	denial
 }

@@ -6,8 +6,13 @@ import java.util.Locale;
 public enum Action {
     READ("coherence:read"),
     WRITE("coherence:write"),
-    /** Operator work on a tenant's data (DLQ replay, erasure); not bound to the token's tenant. */
-    ADMIN("coherence:admin");
+    /** Operator work across tenants (dead-letter replay); not bound to the token's tenant. */
+    ADMIN("coherence:admin"),
+    /**
+     * Governing the token's own tenant's data: changing its data policy, running retention,
+     * requesting erasure, verifying its ledger. Needs the admin scope and is bound to the tenant.
+     */
+    GOVERN("coherence:admin");
 
     private final String scope;
 
@@ -19,7 +24,7 @@ public enum Action {
         return scope;
     }
 
-    /** The name policies use: read, write, admin. */
+    /** The name policies use: read, write, admin, govern. */
     public String policyName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -4,7 +4,8 @@ package io.coherence.domain.policy;
  * The access rules, in Java: the twin of {@code opa/graphql.rego}, held to the same decision
  * table ({@code opa/testdata/decisions.json}). A caller may read a tenant with
  * {@code coherence:read} and write it with {@code coherence:write}, only the tenant its token
- * names; {@code coherence:admin} permits operator work on any tenant. Nothing is allowed on data
+ * names; {@code coherence:admin} permits governing that same tenant's data (policy, retention,
+ * erasure, ledger) and operator work (dead-letter replay) on any tenant. Nothing is allowed on data
  * whose residency is not the deployment's region. A denial names the first rule that failed, in
  * this order: token_without_tenant, cross_tenant, missing_scope_&lt;scope&gt;, residency_mismatch.
  */
@@ -32,6 +33,7 @@ public final class AuthzRules implements PolicyDecisionPoint {
             case READ -> "graphql.allow";
             case WRITE -> "graphql.allow_write";
             case ADMIN -> "graphql.allow_admin";
+            case GOVERN -> "graphql.allow_govern";
         });
     }
 }

@@ -1,4 +1,5 @@
 /**
- * Provenance attached to every write: provenance id, request hash and policy tags.
+ * Provenance attached to every write (provenance id, request hash, policy tags) and the rules of
+ * the hash-chained provenance ledger.
  */
 package io.coherence.domain.provenance;
