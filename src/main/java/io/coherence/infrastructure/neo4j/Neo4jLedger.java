@@ -5,6 +5,8 @@ import io.coherence.domain.provenance.LedgerChecker;
 import io.coherence.domain.provenance.LedgerEntry;
 import io.coherence.domain.provenance.LedgerTime;
 import io.coherence.domain.provenance.LedgerVerification;
+import io.coherence.domain.provenance.ProvenanceLedger;
+import io.coherence.domain.tenant.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -26,7 +28,7 @@ import org.neo4j.driver.TransactionContext;
  * not hold it yet), which serializes the chain per tenant.
  */
 @ApplicationScoped
-public class Neo4jLedger {
+public class Neo4jLedger implements ProvenanceLedger {
 
     /** Reads (and write-locks) each tenant's head, creating the tenant node if needed. */
     static final String HEADS = """
@@ -106,11 +108,21 @@ public class Neo4jLedger {
         return entries;
     }
 
+    @Override
+    public LedgerEntry record(TenantId tenant, LedgerAction action, String summary, String digest) {
+        try (var session = driver.session(SessionConfig.defaultConfig())) {
+            return session.executeWrite(tx -> append(tx, List.of(new Append(tenant.value(), action, summary, digest)),
+                    Instant.now()).get(0));
+        }
+    }
+
     /**
      * Checks a tenant's chain page by page, and that it ends at the head the tenant node records
      * (an entry removed from the end is a break too).
      */
-    public LedgerVerification verify(String tenantId) {
+    @Override
+    public LedgerVerification verify(TenantId tenant) {
+        String tenantId = tenant.value();
         LedgerChecker checker = new LedgerChecker(tenantId);
         long last = 0;
         try (var session = driver.session(SessionConfig.builder().withDefaultAccessMode(AccessMode.READ).build())) {
