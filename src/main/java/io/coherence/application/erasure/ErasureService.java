@@ -2,6 +2,7 @@ package io.coherence.application.erasure;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
+import io.coherence.application.TextRules;
 import io.coherence.application.Violation;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.erasure.ErasureRequest;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * Erasure requests: queues one (coherence:admin on the token's own tenant) for the worker, or
@@ -39,9 +41,12 @@ public class ErasureService {
 
     private static final Map<String, String> MESSAGES = Map.of(
             "REQUIRED", "is required",
-            "TOO_LONG", "must be 1 to " + ErasureSubject.MAX_LENGTH + " characters",
+            "TOO_LONG", "must be 1 to " + TextRules.MAX_TEXT + " characters",
             "NOT_PRINTABLE", "must not contain control or formatting characters, or start or end with spaces",
             "NOT_AN_ID", "must be an erasure request id (a UUID)");
+
+    private static final Pattern PRINTABLE = Pattern.compile(TextRules.PRINTABLE);
+    private static final Pattern TRIMMED = Pattern.compile(TextRules.TRIMMED);
 
     private final ErasureRequestStore store;
     private final TenantDataPolicies policies;
@@ -78,8 +83,8 @@ public class ErasureService {
      */
     public ErasureRequest requestErasure(Caller caller, String tenantId, String subjectId, ErasureScope scope) {
         List<Violation> violations = new ArrayList<>();
-        ErasureSubject.violation(tenantId).ifPresent(code -> violations.add(violation("tenantId", code)));
-        ErasureSubject.violation(subjectId).ifPresent(code -> violations.add(violation("subjectId", code)));
+        textViolation(tenantId).ifPresent(code -> violations.add(violation("tenantId", code)));
+        textViolation(subjectId).ifPresent(code -> violations.add(violation("subjectId", code)));
         if (scope == null) {
             violations.add(violation("scope", "REQUIRED"));
         }
@@ -108,7 +113,7 @@ public class ErasureService {
     /** The tenant's request with that id; empty when the tenant has none with it. */
     public Optional<ErasureRequest> erasureRequest(Caller caller, String tenantId, String id) {
         List<Violation> violations = new ArrayList<>();
-        ErasureSubject.violation(tenantId).ifPresent(code -> violations.add(violation("tenantId", code)));
+        textViolation(tenantId).ifPresent(code -> violations.add(violation("tenantId", code)));
         UUID uuid = parse(id);
         if (uuid == null) {
             violations.add(violation("id", "NOT_AN_ID"));
@@ -118,6 +123,23 @@ public class ErasureService {
         }
         enforcer.require(caller, Action.GOVERN, tenantId);
         return store.find(TenantId.of(tenantId), uuid);
+    }
+
+    /**
+     * Why a text is not a tenant id or subject: the rules of a signal's source (REQUIRED,
+     * TOO_LONG, NOT_PRINTABLE); empty when it meets them.
+     */
+    static Optional<String> textViolation(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.of("REQUIRED");
+        }
+        if (text.length() > TextRules.MAX_TEXT) {
+            return Optional.of("TOO_LONG");
+        }
+        if (!PRINTABLE.matcher(text).matches() || !TRIMMED.matcher(text).matches()) {
+            return Optional.of("NOT_PRINTABLE");
+        }
+        return Optional.empty();
     }
 
     private static UUID parse(String id) {

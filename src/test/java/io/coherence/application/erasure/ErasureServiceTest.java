@@ -82,6 +82,21 @@ class ErasureServiceTest {
     }
 
     @Test
+    void subjectsFollowTheTextRulesOfASignalSource() {
+        assertThat(ErasureService.textViolation("device-7")).isEmpty();
+        assertThat(ErasureService.textViolation("Gerät 7 (Küche)")).isEmpty();
+        assertThat(ErasureService.textViolation("*")).isEmpty();
+        assertThat(ErasureService.textViolation("x".repeat(128))).isEmpty();
+        assertThat(ErasureService.textViolation(null)).contains("REQUIRED");
+        assertThat(ErasureService.textViolation("   ")).contains("REQUIRED");
+        assertThat(ErasureService.textViolation("x".repeat(129))).contains("TOO_LONG");
+        assertThat(ErasureService.textViolation("a\nb")).contains("NOT_PRINTABLE");
+        assertThat(ErasureService.textViolation("zero\u200Bwidth")).contains("NOT_PRINTABLE");
+        assertThat(ErasureService.textViolation(" padded")).contains("NOT_PRINTABLE");
+        assertThat(ErasureService.textViolation("padded\u00A0")).contains("NOT_PRINTABLE");
+    }
+
+    @Test
     void aStoreOutageIsAnErrorNotALostRequest() {
         f.store.failing = true;
         assertThatThrownBy(() -> f.service.requestErasure(admin(TENANT), TENANT, "d", ErasureScope.DELETE))
