@@ -160,6 +160,8 @@ public final class DevStack {
                 .add("audience", StackSettings.AUDIENCE)
                 .add("signingKey", keys.privateKeyFile().toString())
                 .add("publicKey", keys.publicKeyFile().toString())
+                .add("auditKeysUrl", base + "/v1/coherence/audit/keys")
+                .add("auditPublicKey", StackSettings.auditKeys(keys).publicKeyFile().toString())
                 .add("tokenFile", tokenFile.toString())
                 .add("tenants", Json.createArrayBuilder(Fixtures.TENANTS))
                 .add("neo4jUri", engines.neo4jUri())
