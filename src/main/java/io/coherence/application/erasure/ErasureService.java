@@ -5,6 +5,7 @@ import io.coherence.application.ErrorCode;
 import io.coherence.application.TextRules;
 import io.coherence.application.Violation;
 import io.coherence.application.security.PolicyEnforcer;
+import io.coherence.domain.erasure.AuditSigner;
 import io.coherence.domain.erasure.ErasureRequest;
 import io.coherence.domain.erasure.ErasureRequestStore;
 import io.coherence.domain.erasure.ErasureScope;
@@ -12,7 +13,6 @@ import io.coherence.domain.erasure.ErasureStatus;
 import io.coherence.domain.erasure.ErasureSubject;
 import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
-import io.coherence.domain.tenant.TenantDataPolicies;
 import io.coherence.domain.tenant.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -49,7 +49,8 @@ public class ErasureService {
     private static final Pattern TRIMMED = Pattern.compile(TextRules.TRIMMED);
 
     private final ErasureRequestStore store;
-    private final TenantDataPolicies policies;
+    private final LegalHolds holds;
+    private final AuditSigner signer;
     private final PolicyEnforcer enforcer;
     private final Clock clock;
     private final ErasureMetrics metrics;
@@ -57,19 +58,20 @@ public class ErasureService {
 
     /** For the CDI client proxy only. */
     protected ErasureService() {
-        this(null, null, null, null, null, (Consumer<ErasureQueued>) null);
+        this(null, null, null, null, null, null, (Consumer<ErasureQueued>) null);
     }
 
     @Inject
-    public ErasureService(ErasureRequestStore store, TenantDataPolicies policies, PolicyEnforcer enforcer, Clock clock,
-                          ErasureMetrics metrics, Event<ErasureQueued> queued) {
-        this(store, policies, enforcer, clock, metrics, queued::fire);
+    public ErasureService(ErasureRequestStore store, LegalHolds holds, AuditSigner signer, PolicyEnforcer enforcer,
+                          Clock clock, ErasureMetrics metrics, Event<ErasureQueued> queued) {
+        this(store, holds, signer, enforcer, clock, metrics, queued::fire);
     }
 
-    public ErasureService(ErasureRequestStore store, TenantDataPolicies policies, PolicyEnforcer enforcer, Clock clock,
-                          ErasureMetrics metrics, Consumer<ErasureQueued> queued) {
+    public ErasureService(ErasureRequestStore store, LegalHolds holds, AuditSigner signer, PolicyEnforcer enforcer,
+                          Clock clock, ErasureMetrics metrics, Consumer<ErasureQueued> queued) {
         this.store = store;
-        this.policies = policies;
+        this.holds = holds;
+        this.signer = signer;
         this.enforcer = enforcer;
         this.clock = clock;
         this.metrics = metrics;
@@ -78,8 +80,9 @@ public class ErasureService {
 
     /**
      * Queues the erasure of {@code subjectId} ({@code *}: every signal of the tenant) from the
-     * tenant. Refusals are thrown with their codes and store nothing; a legal hold is not a
-     * refusal of the call but of the erasure: the request is stored REFUSED and returned.
+     * tenant. Refusals are thrown with their codes and store nothing (AUDIT_KEY_UNAVAILABLE
+     * without a signing key: no erasure runs unaudited); a legal hold is not a refusal of the
+     * call but of the erasure: the request is stored REFUSED and returned.
      */
     public ErasureRequest requestErasure(Caller caller, String tenantId, String subjectId, ErasureScope scope) {
         List<Violation> violations = new ArrayList<>();
@@ -92,10 +95,14 @@ public class ErasureService {
             throw new CoherenceException(ErrorCode.BAD_USER_INPUT, "the erasure request is invalid", violations);
         }
         enforcer.require(caller, Action.GOVERN, tenantId);
+        if (!signer.available()) {
+            throw new CoherenceException(ErrorCode.AUDIT_KEY_UNAVAILABLE,
+                    "no audit signing key is configured: erasures cannot be audited, so none is accepted");
+        }
         TenantId tenant = TenantId.of(tenantId);
         ErasureSubject subject = new ErasureSubject(subjectId);
         UUID id = UUID.randomUUID();
-        boolean held = policies.of(tenant).held();
+        boolean held = holds.held(tenant);
         ErasureRequest request = held
                 ? ErasureRequest.refusedAtOnce(id, tenant, subject, scope, clock.instant(), HELD)
                 : ErasureRequest.queued(id, tenant, subject, scope, clock.instant());

@@ -5,9 +5,7 @@ import io.coherence.domain.erasure.ErasureRequest;
 import io.coherence.domain.erasure.ErasureRequestStore;
 import io.coherence.domain.erasure.ErasureStatus;
 import io.coherence.domain.erasure.ErasureStep;
-import io.coherence.domain.tenant.TenantDataPolicies;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,7 +13,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,30 +35,23 @@ public class ErasureWorker {
 
     private final ErasureRequestStore store;
     private final ErasureSteps steps;
-    private final TenantDataPolicies policies;
-    private final Supplier<Optional<AuditSigner>> signer;
+    private final LegalHolds holds;
+    private final AuditSigner signer;
     private final ErasureSettings settings;
     private final Clock clock;
     private final ErasureMetrics metrics;
 
     /** For the CDI client proxy only. */
     protected ErasureWorker() {
-        this(null, null, null, (Supplier<Optional<AuditSigner>>) null, null, null, null);
+        this(null, null, null, null, null, null, null);
     }
 
     @Inject
-    public ErasureWorker(ErasureRequestStore store, ErasureSteps steps, TenantDataPolicies policies,
-                         Instance<AuditSigner> signers, ErasureSettings settings, Clock clock, ErasureMetrics metrics) {
-        this(store, steps, policies, () -> signers.isResolvable() ? Optional.of(signers.get()) : Optional.empty(),
-                settings, clock, metrics);
-    }
-
-    public ErasureWorker(ErasureRequestStore store, ErasureSteps steps, TenantDataPolicies policies,
-                         Supplier<Optional<AuditSigner>> signer, ErasureSettings settings, Clock clock,
-                         ErasureMetrics metrics) {
+    public ErasureWorker(ErasureRequestStore store, ErasureSteps steps, LegalHolds holds, AuditSigner signer,
+                         ErasureSettings settings, Clock clock, ErasureMetrics metrics) {
         this.store = store;
         this.steps = steps;
-        this.policies = policies;
+        this.holds = holds;
         this.signer = signer;
         this.settings = settings;
         this.clock = clock;
@@ -134,17 +124,16 @@ public class ErasureWorker {
     }
 
     private void complete(ErasureRequest request, String token, Map<ErasureStep, String> findings) {
-        Optional<AuditSigner> auditSigner = signer.get();
-        if (auditSigner.isEmpty()) {
-            // Everything is erased; the request completes once a signer is configured.
-            store.release(request.id(), token, clock.instant().plus(settings.retry()), "no audit signer is configured", false);
-            LOG.warning(() -> "erasure request " + request.id() + " waits for an audit signer (AuditSigner) to complete");
+        if (!signer.available()) {
+            // Everything is erased; the request completes once a signing key is configured again.
+            store.release(request.id(), token, clock.instant().plus(settings.retry()), "no audit signing key is configured", false);
+            LOG.warning(() -> "erasure request " + request.id() + " waits for an audit signing key to complete");
             return;
         }
         long affected = AuditPackage.finding(findings, ErasureStep.SIGNALS).getJsonNumber("erased").longValue();
         Instant now = clock.instant();
-        String auditPackage = AuditPackage.of(request, findings, affected, now, auditSigner.get().keyId());
-        String signature = auditSigner.get().sign(auditPackage);
+        String auditPackage = AuditPackage.of(request, findings, affected, now, signer.keyId());
+        String signature = signer.sign(auditPackage);
         if (finish(request.complete(now, affected, auditPackage, signature), token)) {
             steps.forgetProgress(request.id());
         }
@@ -196,7 +185,7 @@ public class ErasureWorker {
             if (!store.renew(request.id(), token, settings.lease())) {
                 throw new LeaseLost();
             }
-            if (step.compareTo(ErasureStep.SIGNALS) <= 0 && policies.of(request.tenant()).held()) {
+            if (step.compareTo(ErasureStep.SIGNALS) <= 0 && holds.held(request.tenant())) {
                 throw new Held(erasedSoFar == 0 ? ErasureService.HELD
                         : ErasureService.HELD + " (the hold came during the erasure: " + erasedSoFar
                         + " signals had been erased before it)");

@@ -8,11 +8,9 @@ import io.coherence.domain.erasure.AuditSigner;
 import io.coherence.domain.erasure.ErasureRequest;
 import io.coherence.domain.policy.AuthzRules;
 import io.coherence.domain.policy.Caller;
-import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.ScoreRepository;
 import io.coherence.domain.score.ScoreStatus;
-import io.coherence.domain.tenant.TenantDataPolicy;
 import io.coherence.domain.tenant.TenantId;
 import io.coherence.testsupport.MovableClock;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +32,6 @@ final class ErasureFixture {
 
     static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
     static final String TENANT = "acme";
-    static final PolicyTags TAGS = new PolicyTags("benchmarking", "standard-365d", "Restricted-TOS", "US");
 
     final MovableClock clock = new MovableClock(T0);
     final InMemoryErasureRequestStore store = new InMemoryErasureRequestStore(clock);
@@ -118,22 +115,24 @@ final class ErasureFixture {
         public String keyId() {
             return "test-key";
         }
+
+        @Override
+        public boolean available() {
+            return signerConfigured;
+        }
     };
 
     final ErasureSteps steps = new ErasureSteps(graph, keys, scoreRepository, tenant -> scoreRowsDeleted.add(tenant.value()),
             cache, settings, new EventSettings(Duration.ofMillis(50), Duration.ZERO, 1000, 1000), clock);
 
-    final ErasureService service = new ErasureService(store,
-            tenant -> new TenantDataPolicy(tenant, io.coherence.domain.retention.RetentionTier.STANDARD_365D,
-                    "benchmarking", "Restricted-TOS", "US", held.contains(tenant.value()), null),
+    final LegalHolds holds = new LegalHolds(tenant -> held.contains(tenant.value()));
+
+    final ErasureService service = new ErasureService(store, holds, signer,
             new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), clock, metrics,
             queued -> queuedEvents.add(queued.id()));
 
     ErasureWorker worker() {
-        return new ErasureWorker(store, steps,
-                tenant -> new TenantDataPolicy(tenant, io.coherence.domain.retention.RetentionTier.STANDARD_365D,
-                        "benchmarking", "Restricted-TOS", "US", held.contains(tenant.value()), null),
-                () -> signerConfigured ? Optional.of(signer) : Optional.empty(), settings, clock, metrics);
+        return new ErasureWorker(store, steps, holds, signer, settings, clock, metrics);
     }
 
     static Caller admin(String tenant) {

@@ -2,11 +2,14 @@ package io.coherence.application.erasure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
 import io.coherence.domain.provenance.Sha256;
 import io.coherence.testsupport.CoherenceClient;
 import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.EmbeddedEngines;
-import io.coherence.testsupport.ThrowawayAuditSigner;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +52,7 @@ class ErasureIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.coherenceWar().addClass(ThrowawayAuditSigner.class);
+        return Deployments.coherenceWar();
     }
 
     @BeforeEach
@@ -99,7 +102,7 @@ class ErasureIT {
         assertThat(audit.toString()).doesNotContain("device-7");
         assertThat(audit.getString("subjectSha256")).isEqualTo(Sha256.hex("device-7"));
         assertThat(audit.getString("tenantId")).isEqualTo(tenant);
-        assertThat(audit.getString("keyId")).isEqualTo("it-throwaway");
+        assertThat(audit.getString("keyId")).isEqualTo(verifiedKeyId(done.getString("auditSignature")));
         JsonObject signals = audit.getJsonObject("stores").getJsonObject("neo4j.signals");
         assertThat(signals.getInt("before")).isEqualTo(3);
         assertThat(signals.getInt("erased")).isEqualTo(3);
@@ -137,7 +140,7 @@ class ErasureIT {
     @Test
     void underLegalHoldTheRequestIsRefusedAndNothingIsErased() throws Exception {
         ingestTwoSources();
-        JsonObject held = api.graphql("erasure-set-legal-hold.graphql",
+        JsonObject held = api.graphql("set-tenant-data-policy.graphql",
                 Map.of("input", Map.of("tenantId", tenant, "legalHold", true)), admin);
         assertThat(held.getJsonObject("data").getJsonObject("setTenantDataPolicy").getBoolean("legalHold")).isTrue();
 
@@ -226,6 +229,15 @@ class ErasureIT {
 
     private static String code(JsonObject answer) {
         return answer.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code");
+    }
+
+    /** Verifies the JWS with the key the service publishes; answers the key's id. */
+    private String verifiedKeyId(String jws) throws Exception {
+        JWSObject signed = JWSObject.parse(jws);
+        JWKSet keys = JWKSet.parse(api.get("/v1/coherence/audit/keys").body());
+        RSAKey key = keys.getKeyByKeyId(signed.getHeader().getKeyID()).toRSAKey();
+        assertThat(signed.verify(new RSASSAVerifier(key))).as("the signature verifies with the published key").isTrue();
+        return key.getKeyID();
     }
 
     private static JsonObject auditPayload(JsonObject request) {

@@ -97,6 +97,17 @@ class ErasureServiceTest {
     }
 
     @Test
+    void withoutAnAuditKeyNoErasureIsAcceptedButAnUnauthorizedCallerLearnsNothingOfIt() {
+        f.signerConfigured = false;
+
+        assertThat(code(() -> f.service.requestErasure(admin(TENANT), TENANT, "d", ErasureScope.DELETE)))
+                .isEqualTo(ErrorCode.AUDIT_KEY_UNAVAILABLE);
+        assertThat(code(() -> f.service.requestErasure(admin("other"), TENANT, "d", ErasureScope.DELETE)))
+                .isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(f.store.rows).isEmpty();
+    }
+
+    @Test
     void aStoreOutageIsAnErrorNotALostRequest() {
         f.store.failing = true;
         assertThatThrownBy(() -> f.service.requestErasure(admin(TENANT), TENANT, "d", ErasureScope.DELETE))

@@ -251,7 +251,7 @@ class ErasureWorkerTest {
     }
 
     @Test
-    void withoutASignerTheErasedRequestWaitsAndTheGaugeSeesItAge() {
+    void aRequestWhoseSigningKeyWentAwayWaitsErasedAndTheGaugeSeesItAge() {
         ErasureRequest r = request("device-7", ErasureScope.DELETE);
         f.signerConfigured = false;
 
