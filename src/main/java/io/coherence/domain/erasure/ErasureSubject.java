@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * Whose data an erasure removes: a signal {@code source} of the tenant (a device, a user, a
  * probe), or {@link #WHOLE_TENANT} ({@code *}) for all of the tenant's signals (off-boarding). A
- * request's subject meets the text rules of a signal's source (checked where requests come in);
- * a source cannot be {@code *} itself, so the two never mix.
+ * request's subject meets the text rules of a signal's source (checked where requests come in).
+ * {@code *} always means the whole tenant: a source literally named {@code *} goes only with it.
  */
 public record ErasureSubject(String value) {
 
