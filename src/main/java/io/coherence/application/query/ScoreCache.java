@@ -18,4 +18,7 @@ public interface ScoreCache {
      * not put the older one back.
      */
     void put(CoherenceScore score);
+
+    /** Forgets the tenant's cached score (its score was deleted). */
+    void evict(TenantId tenant);
 }

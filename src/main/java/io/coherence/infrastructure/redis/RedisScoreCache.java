@@ -103,6 +103,17 @@ public class RedisScoreCache implements ScoreCache, StoreProbe {
         LOG.fine(() -> "score cache write for tenant_id=" + score.tenant() + " kept losing races; left to the newer writers");
     }
 
+    @Override
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000)
+    @Fallback(fallbackMethod = "keep")
+    @WithSpan(value = "redis evict score", kind = SpanKind.CLIENT)
+    public void evict(TenantId tenant) {
+        Cache<String, String> c = cache();
+        if (c != null) {
+            c.remove(tenant.value());
+        }
+    }
+
     private static boolean newer(CoherenceScore score, String cached) {
         try {
             return score.updatedAt().isAfter(decode(score.tenant(), cached).updatedAt());
@@ -143,6 +154,11 @@ public class RedisScoreCache implements ScoreCache, StoreProbe {
 
     void skip(CoherenceScore score) {
         LOG.fine(() -> "score cache write skipped for tenant_id=" + score.tenant());
+    }
+
+    /** An entry Redis did not remove expires after COHERENCE_CACHE_TTL. */
+    void keep(TenantId tenant) {
+        LOG.fine(() -> "score cache eviction skipped for tenant_id=" + tenant + "; the entry expires with its TTL");
     }
 
     private Cache<String, String> cache() {
