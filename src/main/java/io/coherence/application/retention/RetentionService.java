@@ -2,6 +2,7 @@ package io.coherence.application.retention;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
+import io.coherence.application.TextRules;
 import io.coherence.application.Violation;
 import io.coherence.application.query.ScoreCache;
 import io.coherence.application.scoring.ScoringSettings;
@@ -34,7 +35,6 @@ import java.util.logging.Logger;
 public class RetentionService {
 
     private static final Logger LOG = Logger.getLogger(RetentionService.class.getName());
-    private static final int MAX_TENANT_ID = 128;
     static final int TENANTS_PER_PAGE = 500;
 
     /** Who started a run, as {@code retention_signals_deleted_total} labels it. */
@@ -177,11 +177,11 @@ public class RetentionService {
         if (tenantId == null || tenantId.isBlank()) {
             throw invalid("REQUIRED", "is required");
         }
-        if (tenantId.length() > MAX_TENANT_ID) {
-            throw invalid("TOO_LONG", "must be at most " + MAX_TENANT_ID + " characters");
+        if (tenantId.length() > TextRules.MAX_TEXT) {
+            throw invalid("TOO_LONG", "must be at most " + TextRules.MAX_TEXT + " characters");
         }
-        if (tenantId.chars().anyMatch(Character::isISOControl)) {
-            throw invalid("NOT_PRINTABLE", "must not contain control characters");
+        if (!tenantId.matches(TextRules.PRINTABLE)) {
+            throw invalid("NOT_PRINTABLE", "must not contain control or formatting characters");
         }
         return TenantId.of(tenantId);
     }

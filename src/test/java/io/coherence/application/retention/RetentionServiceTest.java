@@ -263,7 +263,7 @@ class RetentionServiceTest {
 
     @Test
     void runNowRefusesAMalformedTenantIdNamingTheField() {
-        for (String bad : new String[] {null, "", "  ", "x".repeat(129), "acme\u0000", "ac\nme"}) {
+        for (String bad : new String[] {null, "", "  ", "x".repeat(129), "acme\u0000", "ac\nme", "acme\u202e"}) {
             CoherenceException e = (CoherenceException) org.assertj.core.api.Assertions.catchThrowable(
                     () -> service().runNow(admin("acme"), bad, false));
             assertThat(e.code()).as(String.valueOf(bad)).isEqualTo(ErrorCode.BAD_USER_INPUT);
