@@ -49,7 +49,6 @@ public class ErasureSteps {
     private final ErasureGraph graph;
     private final IdempotencyRedaction keys;
     private final ScoreRepository scores;
-    private final ScoreRemoval scoreRemoval;
     private final ScoreCache cache;
     private final ErasureSettings settings;
     private final EventSettings events;
@@ -57,16 +56,15 @@ public class ErasureSteps {
 
     /** For the CDI client proxy only. */
     protected ErasureSteps() {
-        this(null, null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null);
     }
 
     @Inject
-    public ErasureSteps(ErasureGraph graph, IdempotencyRedaction keys, ScoreRepository scores, ScoreRemoval scoreRemoval,
-                        ScoreCache cache, ErasureSettings settings, EventSettings events, Clock clock) {
+    public ErasureSteps(ErasureGraph graph, IdempotencyRedaction keys, ScoreRepository scores, ScoreCache cache,
+                        ErasureSettings settings, EventSettings events, Clock clock) {
         this.graph = graph;
         this.keys = keys;
         this.scores = scores;
-        this.scoreRemoval = scoreRemoval;
         this.cache = cache;
         this.settings = settings;
         this.events = events;
@@ -152,7 +150,7 @@ public class ErasureSteps {
     private Outcome score(ErasureRequest request, Map<ErasureStep, String> findings) {
         TenantId tenant = request.tenant();
         if (request.erasureSubject().wholeTenant() && request.scope() == ErasureScope.DELETE) {
-            boolean removed = scoreRemoval.delete(tenant);
+            boolean removed = scores.delete(tenant, clock.instant());
             graph.removeScore(tenant);
             return done(Json.createObjectBuilder().add("action", "removed").add("rowRemoved", removed));
         }

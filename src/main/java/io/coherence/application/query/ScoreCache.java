@@ -20,10 +20,9 @@ public interface ScoreCache {
     void put(CoherenceScore score);
 
     /**
-     * Removes the tenant's entry (erasure). Unlike {@link #put}, a failure is thrown: the caller
-     * must know that the entry may still be there.
+     * Removes the tenant's entry (its score was deleted: retention emptied the tenant, or an
+     * erasure). Unlike {@link #put}, a failure is thrown: the caller must know that the entry may
+     * still be there.
      */
-    default void evict(TenantId tenant) {
-        throw new UnsupportedOperationException("this cache cannot evict");
-    }
+    void evict(TenantId tenant);
 }

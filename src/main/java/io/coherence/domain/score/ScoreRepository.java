@@ -1,6 +1,7 @@
 package io.coherence.domain.score;
 
 import io.coherence.domain.tenant.TenantId;
+import java.time.Instant;
 import java.util.Optional;
 
 /** The materialized read model of scores (PostgreSQL {@code coherence_scores}). */
@@ -13,4 +14,10 @@ public interface ScoreRepository {
     boolean upsert(CoherenceScore score);
 
     Optional<CoherenceScore> find(TenantId tenant);
+
+    /**
+     * Deletes the tenant's stored score unless it was computed after {@code notAfter} (a score
+     * stored meanwhile for new signals stays). Returns whether a score was deleted.
+     */
+    boolean delete(TenantId tenant, Instant notAfter);
 }

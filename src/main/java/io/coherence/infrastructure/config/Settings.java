@@ -7,6 +7,7 @@ import io.coherence.application.ingest.GroupCommitWriter;
 import io.coherence.application.ingest.IngestSettings;
 import io.coherence.application.ingest.StreamTrust;
 import io.coherence.application.ingest.WriterSettings;
+import io.coherence.application.retention.RetentionSettings;
 import io.coherence.application.scoring.ScoringSettings;
 import io.coherence.application.security.PolicySettings;
 import io.coherence.application.tenant.DataPolicySettings;
@@ -115,6 +116,16 @@ public class Settings {
 
     public void closeWriter(@Disposes GroupCommitWriter writer) {
         writer.close();
+    }
+
+    @Produces
+    @Singleton
+    public RetentionSettings retention() {
+        return new RetentionSettings(
+                integer("COHERENCE_RETENTION_BATCH"),
+                integer("COHERENCE_RETENTION_MAX_BATCHES"),
+                duration("COHERENCE_RETENTION_INTERVAL"),
+                duration("COHERENCE_RETENTION_RETRY_AFTER"));
     }
 
     private String text(String key) {

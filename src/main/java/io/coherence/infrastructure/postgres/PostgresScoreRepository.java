@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -41,6 +42,8 @@ public class PostgresScoreRepository implements ScoreRepository {
             """;
 
     static final String FIND = "SELECT score, status, updated_at FROM coherence_scores WHERE tenant_id = ?";
+
+    static final String DELETE = "DELETE FROM coherence_scores WHERE tenant_id = ? AND updated_at <= ?";
 
     @Resource(lookup = "jdbc/coherence")
     DataSource dataSource;
@@ -75,6 +78,19 @@ public class PostgresScoreRepository implements ScoreRepository {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading the score failed", e);
+        }
+    }
+
+    @Override
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000)
+    @WithSpan(value = "postgres delete score", kind = SpanKind.CLIENT)
+    public boolean delete(TenantId tenant, Instant notAfter) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DELETE)) {
+            ps.setString(1, tenant.value());
+            ps.setTimestamp(2, Timestamp.from(notAfter));
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("deleting the score failed", e);
         }
     }
 }

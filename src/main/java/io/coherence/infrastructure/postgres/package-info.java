@@ -1,5 +1,6 @@
 /**
- * PostgreSQL adapters: the coherence_scores read model, the cluster-wide materializer lock,
- * idempotency keys and the erasure queue.
+ * PostgreSQL adapters: the coherence_scores read model, idempotency keys, the cluster-wide
+ * materializer and retention locks, the retention run's record, tenants' data policies and the
+ * erasure queue.
  */
 package io.coherence.infrastructure.postgres;

@@ -85,6 +85,12 @@ final class ErasureFixture {
         public Optional<CoherenceScore> find(TenantId tenant) {
             return Optional.ofNullable(scores.get(tenant.value()));
         }
+
+        @Override
+        public boolean delete(TenantId tenant, Instant notAfter) {
+            scoreRowsDeleted.add(tenant.value());
+            return scores.remove(tenant.value()) != null;
+        }
     };
 
     final ScoreCache cache = new ScoreCache() {
@@ -122,7 +128,7 @@ final class ErasureFixture {
         }
     };
 
-    final ErasureSteps steps = new ErasureSteps(graph, keys, scoreRepository, tenant -> scoreRowsDeleted.add(tenant.value()),
+    final ErasureSteps steps = new ErasureSteps(graph, keys, scoreRepository,
             cache, settings, new EventSettings(Duration.ofMillis(50), Duration.ZERO, 1000, 1000), clock);
 
     final LegalHolds holds = new LegalHolds(tenant -> held.contains(tenant.value()));

@@ -233,6 +233,11 @@ class ScoreQueryServiceTest {
             entries.put(score.tenant(), score);
         }
 
+        @Override
+        public void evict(TenantId tenant) {
+            throw new UnsupportedOperationException("queries never evict");
+        }
+
     }
 
     private static final class FakeScores implements ScoreRepository {
@@ -253,6 +258,11 @@ class ScoreQueryServiceTest {
                 throw failure;
             }
             return Optional.ofNullable(rows.get(tenant));
+        }
+
+        @Override
+        public boolean delete(TenantId tenant, Instant notAfter) {
+            throw new UnsupportedOperationException("queries never delete");
         }
     }
 }

@@ -294,5 +294,10 @@ class MaterializationIT {
             entries.put(score.tenant(), score);
         }
 
+        @Override
+        public void evict(TenantId tenant) {
+            entries.remove(tenant);
+        }
+
     }
 }

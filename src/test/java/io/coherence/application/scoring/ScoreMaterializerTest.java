@@ -406,6 +406,11 @@ class ScoreMaterializerTest {
         public Optional<CoherenceScore> find(TenantId tenant) {
             throw new UnsupportedOperationException("the materializer never reads scores");
         }
+
+        @Override
+        public boolean delete(TenantId tenant, Instant notAfter) {
+            throw new UnsupportedOperationException("the materializer never deletes scores");
+        }
     }
 
     private final class FakeProjection implements ScoreProjection {
@@ -473,6 +478,11 @@ class ScoreMaterializerTest {
         public void put(CoherenceScore score) {
             events.add("cache " + score);
             entries.put(score.tenant(), score);
+        }
+
+        @Override
+        public void evict(TenantId tenant) {
+            throw new UnsupportedOperationException("the materializer never evicts scores");
         }
 
     }
