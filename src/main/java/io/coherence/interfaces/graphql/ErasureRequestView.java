@@ -61,4 +61,9 @@ public class ErasureRequestView {
     public String getAuditSignature() {
         return request.auditSignature();
     }
+
+    @Description("Why the request was REFUSED (e.g. the tenant is under legal hold) or FAILED; null otherwise.")
+    public String getReason() {
+        return request.status() == ErasureStatus.REFUSED || request.status() == ErasureStatus.FAILED ? request.reason() : null;
+    }
 }

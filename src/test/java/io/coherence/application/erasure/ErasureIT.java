@@ -149,6 +149,7 @@ class ErasureIT {
         assertThat(refused.getString("status")).isEqualTo("REFUSED");
         assertThat(refused.get("auditSignature")).isEqualTo(JsonValue.NULL);
         assertThat(storedReason(refused.getString("id"))).contains("legal hold");
+        assertThat(refused.getString("reason")).isEqualTo(storedReason(refused.getString("id")));
         assertThat(api.signalValues(tenant, "source")).filteredOn("device-7"::equals).hasSize(3);
         assertThat(ledgerSummaries("ERASURE")).isEmpty();
     }
