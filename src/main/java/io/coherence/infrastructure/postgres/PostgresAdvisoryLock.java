@@ -7,13 +7,9 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.logging.Level;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -32,12 +28,10 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 @ApplicationScoped
 public class PostgresAdvisoryLock implements MaterializerLock {
 
-    private static final Logger LOG = Logger.getLogger(PostgresAdvisoryLock.class.getName());
-
     /** An arbitrary constant naming the materializer's lock. */
     static final long MATERIALIZER_LOCK_KEY = 0x436f6865L;
 
-    static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(?)";
+    private static final String LOCK = "materializer lock";
 
     @Resource(lookup = "jdbc/coherence")
     DataSource dataSource;
@@ -61,66 +55,22 @@ public class PostgresAdvisoryLock implements MaterializerLock {
         } catch (SQLException e) {
             throw new LockUnavailable(e);
         }
-        boolean locked = false;
+        boolean locked;
         try {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                // SET LOCAL takes no bind parameters; the value is a number of milliseconds we computed.
-                s.execute("SET LOCAL idle_in_transaction_session_timeout = " + Math.max(1, lease.toMillis()));
-            }
-            locked = tryLock(c);
+            locked = AdvisoryLockSession.tryLock(c, MATERIALIZER_LOCK_KEY, lease);
         } catch (SQLException e) {
-            end(c, false);
+            AdvisoryLockSession.end(c, LOCK, Level.FINE);
             throw new LockUnavailable(e);
         }
         if (!locked) {
-            end(c, true);
+            AdvisoryLockSession.end(c, LOCK, Level.WARNING);
             return false;
         }
         try {
             task.run();
             return true;
         } finally {
-            end(c, true);
-        }
-    }
-
-    private static boolean tryLock(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(TRY_LOCK)) {
-            ps.setLong(1, MATERIALIZER_LOCK_KEY);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
-    }
-
-    /**
-     * Rolls the lock's transaction back (which releases the lock) and returns the connection; when
-     * that fails, aborts the connection so its session, and with it the lock, ends for sure.
-     */
-    private static void end(Connection c, boolean reportFailure) {
-        try {
-            c.rollback();
-            c.setAutoCommit(true);
-            c.close();
-        } catch (SQLException | RuntimeException e) {
-            if (reportFailure) {
-                LOG.log(Level.WARNING, "releasing the materializer lock failed; its connection is aborted", e);
-            }
-            abort(c);
-        }
-    }
-
-    private static void abort(Connection c) {
-        try {
-            c.abort(Runnable::run);
-        } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.FINE, "aborting the materializer lock's connection failed", e);
-        }
-        try {
-            c.close();
-        } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.FINE, "closing the aborted connection failed", e);
+            AdvisoryLockSession.end(c, LOCK, Level.WARNING);
         }
     }
 
