@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One fault under load: writers, a Kafka producer, readers and a listener on the event bridge
  * run while the fault is injected and removed; then the clients settle, the stores are checked
- * against the ledger, and the recovery is measured from the timeline.
+ * against the ledger, every tenant's provenance ledger is verified against its stored signals, and
+ * the recovery is measured from the timeline.
  */
 final class FaultRun {
 
@@ -127,10 +128,13 @@ final class FaultRun {
             }
             List<String> unexpected = unexpected(timeline, fault, outageStart);
             FaultResult.Recovery recovery = recovery(timeline, fault, restoreAt, restart, monitor);
+            List<ProvenanceAudit> ledgers = stores.provenance();
+            log("provenance ledgers checked: " + ledgers.size() + " tenants, "
+                    + ledgers.stream().filter(l -> !l.ok()).count() + " broken or not covering their signals");
             return new FaultResult(fault, httpTenant, kafkaTenant, http, kafkaAccount, writers.requests(), writers.replays(),
                     timeline.counts(Timeline.Kind.WRITE), timeline.counts(Timeline.Kind.READ), bridgeCounts(timeline, outageStart, restoreAt),
                     unexpected.size(), unexpected.stream().distinct().limit(5).toList(), httpScore, kafkaScore,
-                    seconds(restoreAt - outageStart), recovery, notes, metrics);
+                    seconds(restoreAt - outageStart), recovery, notes, metrics, ledgers);
         }
     }
 
