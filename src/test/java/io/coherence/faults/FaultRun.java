@@ -22,7 +22,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class FaultRun {
 
-    static final Duration LIBERTY_START = Duration.ofMinutes(4);
     private static final Duration KAFKA_DRAIN = Duration.ofSeconds(60);
 
     private final FaultStack stack;
@@ -163,7 +162,7 @@ final class FaultRun {
 
     private double restartLiberty() throws Exception {
         long started = System.nanoTime();
-        stack.startLiberty(LIBERTY_START);
+        stack.startLiberty(settings.libertyStart());
         double took = seconds(System.nanoTime() - started);
         log(String.format("Liberty ready again after %.1f s", took));
         return took;
