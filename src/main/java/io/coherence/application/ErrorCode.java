@@ -19,5 +19,7 @@ public enum ErrorCode {
     RATE_LIMITED,
     /** An operation on Kafka ingest (DLQ replay) on a server where it is off. */
     KAFKA_NOT_ENABLED,
+    /** No audit signing key is configured, so nothing that needs a signed audit (an erasure) may run. */
+    AUDIT_KEY_UNAVAILABLE,
     INTERNAL
 }

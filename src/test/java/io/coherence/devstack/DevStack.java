@@ -106,6 +106,8 @@ public final class DevStack {
             System.out.println("[devstack] starting Kafka (KRaft, one broker) ...");
             broker = teardown.add("Kafka", EmbeddedKafka.start(data.resolve("kafka"), 3,
                     kept.isPresent() ? EngineData.KEPT : EngineData.THROWAWAY));
+            // The retention docs/kafka.md recommends, so the dev stack keeps the 24 h erasure promise too.
+            broker.configureTopics(EmbeddedKafka.ERASURE_RETENTION);
         }
         Map<String, String> settings = new LinkedHashMap<>(StackSettings.of(engines, keys, httpPort, httpsPort));
         // A switch left behind by a killed run with Kafka would fail this one without a broker.
@@ -160,6 +162,8 @@ public final class DevStack {
                 .add("audience", StackSettings.AUDIENCE)
                 .add("signingKey", keys.privateKeyFile().toString())
                 .add("publicKey", keys.publicKeyFile().toString())
+                .add("auditKeysUrl", base + "/v1/coherence/audit/keys")
+                .add("auditPublicKey", StackSettings.auditKeys(keys).publicKeyFile().toString())
                 .add("tokenFile", tokenFile.toString())
                 .add("tenants", Json.createArrayBuilder(Fixtures.TENANTS))
                 .add("neo4jUri", engines.neo4jUri())

@@ -20,11 +20,17 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
-/** A development RSA 2048 key pair kept as PEM files, generated on first use and reused afterwards. */
+/**
+ * A development RSA 2048 key pair kept as PEM files, generated on first use and reused afterwards:
+ * the token issuer's ({@link #loadOrCreate}) or the one that signs erasure audit packages
+ * ({@link #loadOrCreateAudit}), side by side in the same directory.
+ */
 public final class DevKeys {
 
     public static final String PRIVATE_KEY_FILE = "jwt-private.pem";
     public static final String PUBLIC_KEY_FILE = "jwt-public.pem";
+    public static final String AUDIT_PRIVATE_KEY_FILE = "audit-private.pem";
+    public static final String AUDIT_PUBLIC_KEY_FILE = "audit-public.pem";
 
     private static final String PRIVATE_LABEL = "PRIVATE KEY";
     private static final String PUBLIC_LABEL = "PUBLIC KEY";
@@ -41,9 +47,19 @@ public final class DevKeys {
         this.publicKey = publicKey;
     }
 
-    public static synchronized DevKeys loadOrCreate(Path dir) {
-        Path privateFile = dir.resolve(PRIVATE_KEY_FILE).toAbsolutePath();
-        Path publicFile = dir.resolve(PUBLIC_KEY_FILE).toAbsolutePath();
+    /** The token issuer's pair: tokens are minted with it, the server verifies them with its public half. */
+    public static DevKeys loadOrCreate(Path dir) {
+        return loadOrCreate(dir, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE);
+    }
+
+    /** The audit pair: the server signs erasure audit packages with it (COHERENCE_AUDIT_SIGNING_KEY). */
+    public static DevKeys loadOrCreateAudit(Path dir) {
+        return loadOrCreate(dir, AUDIT_PRIVATE_KEY_FILE, AUDIT_PUBLIC_KEY_FILE);
+    }
+
+    private static synchronized DevKeys loadOrCreate(Path dir, String privateName, String publicName) {
+        Path privateFile = dir.resolve(privateName).toAbsolutePath();
+        Path publicFile = dir.resolve(publicName).toAbsolutePath();
         try {
             if (!Files.isRegularFile(privateFile) || !Files.isRegularFile(publicFile)) {
                 Files.createDirectories(dir);

@@ -16,8 +16,11 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -29,6 +32,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public static final String TOPIC = "coherence.signals.v1";
     public static final String DLQ = TOPIC + ".dlq";
+
+    /**
+     * What docs/kafka.md recommends for both topics so that an erased subject's records are gone
+     * from Kafka within the 24 h erasure promise: 18 h retention, segments rolled hourly (a record
+     * leaves with its segment, so at worst about 20 h after it was written). Not for the tests'
+     * broker: some tests produce records stamped years ago, which this would delete unread.
+     */
+    public static final Map<String, String> ERASURE_RETENTION = Map.of(
+            "retention.ms", Long.toString(java.time.Duration.ofHours(18).toMillis()),
+            "segment.ms", Long.toString(java.time.Duration.ofHours(1).toMillis()));
 
     private final KafkaRaftServer server;
     private final String bootstrap;
@@ -129,6 +142,21 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
                 throw new IllegalStateException("creating the Kafka topics failed", e.getCause());
             }
+        }
+    }
+
+    /** Sets these topic configs on both topics (created or kept), as an operator would with kafka-configs. */
+    public void configureTopics(Map<String, String> configs) {
+        List<AlterConfigOp> ops = configs.entrySet().stream()
+                .map(c -> new AlterConfigOp(new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET)).toList();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, TOPIC), ops,
+                    new ConfigResource(ConfigResource.Type.TOPIC, DLQ), ops)).all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("configuring the Kafka topics failed", e.getCause());
         }
     }
 

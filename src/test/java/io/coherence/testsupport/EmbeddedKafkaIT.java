@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,22 @@ class EmbeddedKafkaIT {
             assertThat(read).hasSize(10);
             assertThat(read.stream().filter(r -> r.key().equals("tenant-0")).map(ConsumerRecord::value))
                     .containsExactly("{\"n\":0}", "{\"n\":2}", "{\"n\":4}", "{\"n\":6}", "{\"n\":8}");
+        }
+    }
+
+    @Test
+    void theErasureRetentionIsSetOnBothTopics() throws Exception {
+        Path dir = Files.createTempDirectory("embedded-kafka-it");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 1)) {
+            kafka.configureTopics(EmbeddedKafka.ERASURE_RETENTION);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrap()))) {
+                for (String topic : List.of(EmbeddedKafka.TOPIC, EmbeddedKafka.DLQ)) {
+                    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                    Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+                    assertThat(config.get("retention.ms").value()).as(topic).isEqualTo("64800000");
+                    assertThat(config.get("segment.ms").value()).as(topic).isEqualTo("3600000");
+                }
+            }
         }
     }
 }

@@ -23,6 +23,9 @@ public final class StackSettings {
         settings.put("JWT_PUBLIC_KEY", keys.publicKeyPem());
         settings.put("JWT_ISSUER", ISSUER);
         settings.put("JWT_AUDIENCE", AUDIENCE);
+        // Erasure audit packages are signed with a dev key kept beside the token keys; its kid is the
+        // key's thumbprint (COHERENCE_AUDIT_KEY_ID unset), as in production by default.
+        settings.put("COHERENCE_AUDIT_SIGNING_KEY", auditKeys(keys).privateKeyFile().toString());
         settings.put("HTTP_PORT", Integer.toString(httpPort));
         settings.put("HTTPS_PORT", Integer.toString(httpsPort));
         // A development stack: any GraphQL document runs and introspection is on (production is strict).
@@ -30,6 +33,11 @@ public final class StackSettings {
         // Liberty's GraphiQL page at /graphql-ui (off in production: strict mode refuses introspection anyway).
         settings.put("io.openliberty.enableGraphQLUI", "true");
         return settings;
+    }
+
+    /** The audit key pair that goes with these token keys (same directory). */
+    public static DevKeys auditKeys(DevKeys keys) {
+        return DevKeys.loadOrCreateAudit(keys.privateKeyFile().getParent());
     }
 
     /**

@@ -12,6 +12,9 @@ import io.coherence.domain.provenance.Sha256;
 import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalIdentity;
 import io.coherence.domain.signal.WriteOutcome;
+import io.coherence.domain.retention.RetentionVerdict;
+import io.coherence.domain.tenant.TenantDataPolicies;
+import io.coherence.domain.tenant.TenantDataPolicy;
 import io.coherence.domain.tenant.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,6 +39,7 @@ public class IngestService {
 
     private final SignalValidation validation;
     private final PolicyEnforcer enforcer;
+    private final TenantDataPolicies policies;
     private final RateLimiter limiter;
     private final GroupCommitWriter writer;
     private final IngestSettings settings;
@@ -44,14 +48,16 @@ public class IngestService {
 
     /** For the CDI client proxy only. */
     protected IngestService() {
-        this(null, null, null, null, null, null, null);
+        this(null, null, null, null, null, null, null, null);
     }
 
     @Inject
-    public IngestService(SignalValidation validation, PolicyEnforcer enforcer, RateLimiter limiter,
-                         GroupCommitWriter writer, IngestSettings settings, IngestMetrics metrics, Clock clock) {
+    public IngestService(SignalValidation validation, PolicyEnforcer enforcer, TenantDataPolicies policies,
+                         RateLimiter limiter, GroupCommitWriter writer, IngestSettings settings, IngestMetrics metrics,
+                         Clock clock) {
         this.validation = validation;
         this.enforcer = enforcer;
+        this.policies = policies;
         this.limiter = limiter;
         this.writer = writer;
         this.settings = settings;
@@ -112,6 +118,7 @@ public class IngestService {
         perTenant.keySet().forEach(tenant -> enforcer.require(caller, Action.WRITE, tenant));
 
         Instant defaultTs = origin.defaultTs() == null ? now : origin.defaultTs();
+        checkRetention(items, batch, now, defaultTs, origin);
         List<Signal> signals = new ArrayList<>(items.size());
         for (SignalSubmission item : items) {
             signals.add(toSignal(item, defaultTs, origin));
@@ -166,6 +173,29 @@ public class IngestService {
         return receipts;
     }
 
+    /**
+     * After authorization, so that a caller learns another tenant's retention tier from nothing:
+     * a signal (its ts, else the stream record's time) that retention would prune at once is refused.
+     */
+    private void checkRetention(List<SignalSubmission> items, boolean batch, Instant now, Instant defaultTs, Origin origin) {
+        List<Violation> violations = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            SignalSubmission item = items.get(i);
+            TenantDataPolicy policy = policies.of(TenantId.of(item.tenantId()));
+            Instant ts = SignalValidation.timestamp(item, defaultTs);
+            RetentionVerdict verdict = policy.retention(ts, now);
+            if (verdict.prune()) {
+                String what = item.ts() != null ? "is " : "is missing, and the record's timestamp " + ts + " is ";
+                violations.add(new Violation(batch ? i : null, "ts", "TS_BEYOND_RETENTION", what + verdict.explain()
+                        + " for tenant " + item.tenantId() + " (oldest accepted: " + policy.pruneBefore(now).orElseThrow() + ")"));
+            }
+        }
+        if (!violations.isEmpty()) {
+            metrics.rejected(origin.channel(), items.size());
+            throw new CoherenceException(ErrorCode.BAD_USER_INPUT, "the signals are not valid; nothing was written", violations);
+        }
+    }
+
     private Signal toSignal(SignalSubmission item, Instant defaultTs, Origin origin) {
         TenantId tenant = TenantId.of(item.tenantId());
         Instant ts = SignalValidation.timestamp(item, defaultTs);
@@ -182,7 +212,7 @@ public class IngestService {
                 .add("weight", weight)
                 .build().toString();
         Provenance provenance = new Provenance(UUID.randomUUID().toString(), Sha256.hex(canonical), origin.channel(),
-                origin.record(), settings.defaultTags());
+                origin.record(), policies.of(tenant).tags());
         // A client's signal id without ts: a retry gets another ts, so the store matches on the id alone.
         boolean tsAssigned = item.ts() == null && item.signalId() != null;
         return new Signal(new SignalIdentity(tenant, item.source(), signalId, ts), item.type(), item.value(), weight,

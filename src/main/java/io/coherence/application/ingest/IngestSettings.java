@@ -1,12 +1,10 @@
 package io.coherence.application.ingest;
 
-import io.coherence.domain.provenance.PolicyTags;
 import java.time.Duration;
 
 /**
- * Ingest limits and defaults: batch and body size limits, how far in the future a timestamp may
- * be, how far back (the retention window), and the policy tags attached to every signal.
+ * Ingest limits: batch and body size limits, and how far in the future a timestamp may be. How
+ * far back is the tenant's retention tier (its data policy).
  */
-public record IngestSettings(int maxBatch, long maxBodyBytes, Duration maxFutureSkew, Duration retention,
-                             PolicyTags defaultTags) {
+public record IngestSettings(int maxBatch, long maxBodyBytes, Duration maxFutureSkew) {
 }

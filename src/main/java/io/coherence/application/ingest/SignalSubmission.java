@@ -1,5 +1,6 @@
 package io.coherence.application.ingest;
 
+import io.coherence.application.TextRules;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
@@ -14,14 +15,9 @@ import jakarta.validation.constraints.Size;
  */
 public final class SignalSubmission {
 
-    /** No control, format (e.g. bidi overrides, zero-width) or unpaired surrogate characters. */
-    static final String PRINTABLE = "[^\\p{Cc}\\p{Cf}\\p{Cs}\\p{Zl}\\p{Zp}]*";
-    /**
-     * No leading or trailing (Unicode) whitespace. All-ASCII-blank values are left to
-     * {@code @NotBlank}, so they report REQUIRED rather than twice.
-     */
-    static final String TRIMMED = "(?U)\\S(.*\\S)?|[ \\t\\n\\r\\f\\x0B]*";
-    static final int MAX_TEXT = 128;
+    static final String PRINTABLE = TextRules.PRINTABLE;
+    static final String TRIMMED = TextRules.TRIMMED;
+    static final int MAX_TEXT = TextRules.MAX_TEXT;
     /** {@link io.coherence.domain.signal.Signal#MAX_WEIGHT}, as the constraint needs it. */
     static final String MAX_WEIGHT = "1000000";
 

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Checks submissions: the field constraints of {@link SignalSubmission} (Bean Validation) and
  * the timestamp rules, which depend on the clock: ISO-8601 with an offset, at most
- * {@code maxFutureSkew} ahead, and inside the retention window.
+ * {@code maxFutureSkew} ahead. How old a {@code ts} may be depends on the tenant's retention tier,
+ * checked once the caller may write the tenant ({@link IngestService}).
  */
 @ApplicationScoped
 public class SignalValidation {
@@ -76,8 +77,6 @@ public class SignalValidation {
         }
         if (instant.isAfter(now.plus(settings.maxFutureSkew()))) {
             out.add(new Violation(index, "ts", "TS_IN_FUTURE", "must not be more than " + settings.maxFutureSkew() + " in the future"));
-        } else if (instant.isBefore(now.minus(settings.retention()))) {
-            out.add(new Violation(index, "ts", "TS_BEYOND_RETENTION", "is older than the retention window " + settings.retention()));
         }
     }
 }

@@ -228,7 +228,8 @@ public class StreamIngest {
 
     /**
      * A signal without {@code ts} takes the record's timestamp, which the producer chose: it meets
-     * the rules a {@code ts} meets (not too far ahead, inside retention), or the record is refused.
+     * the rules a {@code ts} meets (present, not too far ahead), or the record is refused. Its age is
+     * checked against the tenant's retention tier with every other signal's ts, in {@link IngestService}.
      */
     private void checkRecordTime(SignalJson.Parsed parsed, Instant timestamp, Instant now) {
         List<SignalSubmission> items = parsed.items();
@@ -243,9 +244,6 @@ public class StreamIngest {
         } else if (timestamp.isAfter(now.plus(settings.maxFutureSkew()))) {
             code = "TS_IN_FUTURE";
             problem = "the record's timestamp " + timestamp + " is more than " + settings.maxFutureSkew() + " in the future";
-        } else if (timestamp.isBefore(now.minus(settings.retention()))) {
-            code = "TS_BEYOND_RETENTION";
-            problem = "the record's timestamp " + timestamp + " is older than the retention window " + settings.retention();
         } else {
             return;
         }

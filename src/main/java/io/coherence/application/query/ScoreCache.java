@@ -18,4 +18,12 @@ public interface ScoreCache {
      * not put the older one back.
      */
     void put(CoherenceScore score);
+
+    /**
+     * Removes the tenant's entry (erasure). Unlike {@link #put}, a failure is thrown: the caller
+     * must know that the entry may still be there.
+     */
+    default void evict(TenantId tenant) {
+        throw new UnsupportedOperationException("this cache cannot evict");
+    }
 }

@@ -7,6 +7,10 @@ import io.coherence.domain.policy.Caller;
 import io.coherence.domain.policy.Decision;
 import io.coherence.domain.policy.PolicyDecisionPoint;
 import io.coherence.domain.policy.PolicyInput;
+import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.tenant.TenantDataPolicies;
+import io.coherence.domain.tenant.TenantDataPolicy;
+import io.coherence.domain.tenant.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
@@ -22,23 +26,29 @@ public class PolicyEnforcer {
 
     private final PolicyDecisionPoint decisionPoint;
     private final PolicySettings settings;
+    private final TenantDataPolicies policies;
     private final MetricRegistry metrics;
 
     /** For the CDI client proxy only. */
     protected PolicyEnforcer() {
-        this(null, null, null);
+        this(null, null, null, null);
     }
 
-    /** Without metrics (tests). */
+    /** Without metrics, every tenant with the default data policy (tests). */
     public PolicyEnforcer(PolicyDecisionPoint decisionPoint, PolicySettings settings) {
-        this(decisionPoint, settings, null);
+        this(decisionPoint, settings, tenant -> TenantDataPolicy.defaults(tenant, settings.tags()), null);
     }
 
-    /** Counts denials in {@code policy_denials_total{action,rule}}. */
+    /**
+     * Tells the decision point the tenant's own data policy tags; counts denials in
+     * {@code policy_denials_total{action,rule}}.
+     */
     @Inject
-    public PolicyEnforcer(PolicyDecisionPoint decisionPoint, PolicySettings settings, MetricRegistry metrics) {
+    public PolicyEnforcer(PolicyDecisionPoint decisionPoint, PolicySettings settings, TenantDataPolicies policies,
+                          MetricRegistry metrics) {
         this.decisionPoint = decisionPoint;
         this.settings = settings;
+        this.policies = policies;
         this.metrics = metrics;
     }
 
@@ -48,8 +58,8 @@ public class PolicyEnforcer {
     }
 
     public void require(Caller caller, Action action, String tenantId) {
-        Decision decision = decisionPoint.decide(new PolicyInput(caller, action, tenantId, settings.tags(),
-                settings.region()));
+        Decision decision = decisionPoint.decide(new PolicyInput(caller, action, tenantId,
+                tagsOf(tenantId), settings.region()));
         if (!decision.allowed()) {
             if (metrics != null) {
                 metrics.counter("policy_denials", new Tag("action", action.policyName()), new Tag("rule", decision.rule())).inc();
@@ -59,5 +69,10 @@ public class PolicyEnforcer {
             throw new CoherenceException(ErrorCode.FORBIDDEN,
                     "not allowed to " + action.name().toLowerCase() + " tenant " + tenantId);
         }
+    }
+
+    /** A blank tenant id is no tenant: the decision denies it on the default tags. */
+    private PolicyTags tagsOf(String tenantId) {
+        return tenantId == null || tenantId.isBlank() ? settings.tags() : policies.of(TenantId.of(tenantId)).tags();
     }
 }

@@ -10,4 +10,12 @@ public interface AuditSigner {
 
     /** The id of the key that signs ({@code kid} in the JWS header and in the published key set). */
     String keyId();
+
+    /**
+     * Whether a signing key is configured. Without one, {@link #sign} refuses: an erasure must then
+     * be refused before it starts, never carried out without its signed audit.
+     */
+    default boolean available() {
+        return true;
+    }
 }

@@ -2,6 +2,7 @@ package io.coherence.domain.tenant;
 
 import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.retention.RetentionTier;
+import io.coherence.domain.retention.RetentionVerdict;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,9 +38,18 @@ public record TenantDataPolicy(TenantId tenant, RetentionTier tier, String purpo
         return held() ? Optional.empty() : tier.cutoff(now);
     }
 
-    /** The oldest {@code ts} ingest accepts at {@code now}; empty when the tier keeps everything. */
-    public Optional<Instant> oldestAccepted(Instant now) {
-        return tier.cutoff(now);
+    /**
+     * Whether a signal stamped {@code ts} is past this policy's retention at {@code now}: the Java
+     * twin of {@code opa/retention.rego}, held to the same table ({@code opa/testdata/retention.json}).
+     * Retention prunes such a signal, and ingest refuses it.
+     */
+    public RetentionVerdict retention(Instant ts, Instant now) {
+        if (held()) {
+            return new RetentionVerdict(false, "under legal hold: nothing of the tenant is pruned or erased");
+        }
+        boolean past = ts.isBefore(tier.cutoff(now).orElseThrow());
+        return new RetentionVerdict(past, (past ? "older than the " : "within the ") + tier.keep().orElseThrow().toDays()
+                + " days tier " + tier.policyName() + " keeps");
     }
 
     /** The defaults every tenant has until it sets its own. */

@@ -9,7 +9,9 @@ import io.coherence.application.ingest.StreamTrust;
 import io.coherence.application.ingest.WriterSettings;
 import io.coherence.application.scoring.ScoringSettings;
 import io.coherence.application.security.PolicySettings;
+import io.coherence.application.tenant.DataPolicySettings;
 import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.retention.RetentionTier;
 import io.coherence.domain.signal.SignalRepository;
 import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,9 +39,7 @@ public class Settings {
         return new IngestSettings(
                 integer("COHERENCE_INGEST_MAX_BATCH"),
                 config.getValue("COHERENCE_INGEST_MAX_BODY_BYTES", Long.class),
-                duration("COHERENCE_INGEST_MAX_FUTURE_SKEW"),
-                duration("COHERENCE_RETENTION_WINDOW"),
-                tags());
+                duration("COHERENCE_INGEST_MAX_FUTURE_SKEW"));
     }
 
     /** COHERENCE_KAFKA_TRUST: who may write which tenant through Kafka. */
@@ -55,7 +55,15 @@ public class Settings {
         return new PolicySettings(tags(), text("COHERENCE_REGION"));
     }
 
+    @Produces
+    @Singleton
+    public DataPolicySettings dataPolicy() {
+        return new DataPolicySettings(duration("COHERENCE_TENANT_POLICY_REFRESH"));
+    }
+
+    /** The data policy of every tenant that has not set its own (COHERENCE_POLICY_*). */
     private PolicyTags tags() {
+        RetentionTier.parse(text("COHERENCE_POLICY_RETENTION"));
         return new PolicyTags(text("COHERENCE_POLICY_PURPOSE"), text("COHERENCE_POLICY_RETENTION"),
                 text("COHERENCE_POLICY_LICENSE"), text("COHERENCE_POLICY_RESIDENCY"));
     }

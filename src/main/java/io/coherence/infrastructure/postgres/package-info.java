@@ -1,4 +1,5 @@
 /**
- * PostgreSQL adapters: the coherence_scores read model and the cluster-wide materializer lock.
+ * PostgreSQL adapters: the coherence_scores read model, the cluster-wide materializer lock,
+ * idempotency keys and the erasure queue.
  */
 package io.coherence.infrastructure.postgres;

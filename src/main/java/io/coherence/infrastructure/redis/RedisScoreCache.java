@@ -103,6 +103,16 @@ public class RedisScoreCache implements ScoreCache, StoreProbe {
         LOG.fine(() -> "score cache write for tenant_id=" + score.tenant() + " kept losing races; left to the newer writers");
     }
 
+    /** No fallback: an erasure must learn that Redis failed, and retries. */
+    @Override
+    @WithSpan(value = "redis evict score", kind = SpanKind.CLIENT)
+    public void evict(TenantId tenant) {
+        Cache<String, String> c = cache();
+        if (c != null) {
+            c.remove(tenant.value());
+        }
+    }
+
     private static boolean newer(CoherenceScore score, String cached) {
         try {
             return score.updatedAt().isAfter(decode(score.tenant(), cached).updatedAt());

@@ -36,7 +36,7 @@ public class CoherenceExceptionMapper implements ExceptionMapper<CoherenceExcept
             case RATE_LIMITED -> 429;
             case BATCH_TOO_LARGE, PAYLOAD_TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
-            case STORE_UNAVAILABLE, OUTCOME_UNKNOWN -> 503;
+            case STORE_UNAVAILABLE, OUTCOME_UNKNOWN, AUDIT_KEY_UNAVAILABLE -> 503;
             case INTERNAL -> 500;
         };
     }

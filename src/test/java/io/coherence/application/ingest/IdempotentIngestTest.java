@@ -76,8 +76,8 @@ class IdempotentIngestTest {
             return rateLimited ? Admission.refused(Duration.ofSeconds(1), null) : Admission.ADMITTED;
         }, () -> new RateLimitSettings(RateLimit.OFF, RateLimit.OFF, new RateLimit(1000, 1000)));
         IngestService service = new IngestService(new SignalValidation(validators.getValidator()),
-                new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), limiter, writer,
-                new IngestSettings(10, 1024 * 1024, Duration.ofMinutes(5), Duration.ofDays(365), TAGS), metrics,
+                new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), PolicySettingsFixture.DEFAULTS, limiter, writer,
+                new IngestSettings(10, 1024 * 1024, Duration.ofMinutes(5)), metrics,
                 Clock.fixed(NOW, ZoneOffset.UTC));
         keys = new IdempotencyKeys();
         keys.store = store;

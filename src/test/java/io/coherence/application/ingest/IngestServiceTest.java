@@ -14,9 +14,11 @@ import io.coherence.domain.policy.Caller;
 import io.coherence.domain.policy.AuthzRules;
 import io.coherence.application.security.PolicySettingsFixture;
 import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.retention.RetentionTier;
+import io.coherence.domain.tenant.TenantDataPolicy;
+import io.coherence.domain.tenant.TenantId;
 import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalIdentity;
-import io.coherence.domain.tenant.TenantId;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +47,7 @@ class IngestServiceTest {
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private static final PolicyTags TAGS = new PolicyTags("benchmarking", "standard-365d", "Restricted-TOS", "US");
     private static final IngestSettings SETTINGS =
-            new IngestSettings(3, 1024 * 1024, Duration.parse("PT5M"), Duration.parse("P365D"), TAGS);
+            new IngestSettings(3, 1024 * 1024, Duration.parse("PT5M"));
     private static final Caller WRITER = new Caller("alice", Optional.of("tenant-a"), Set.of("coherence:write"));
 
     private static ValidatorFactory validators;
@@ -97,13 +99,89 @@ class IngestServiceTest {
         assertThat(repository.count()).isEqualTo(stored + 1);
     }
 
+    /** Tenants with their own data policy; the others have the defaults. */
+    private final Map<String, TenantDataPolicy> policies = new HashMap<>();
+
+    private TenantDataPolicy policyOf(TenantId tenant) {
+        return policies.getOrDefault(tenant.value(), TenantDataPolicy.defaults(tenant, TAGS));
+    }
+
+    private void setPolicy(String tenant, RetentionTier tier, String purpose) {
+        policies.put(tenant, new TenantDataPolicy(TenantId.of(tenant), tier, purpose, "CC-BY-4.0", "US", false, NOW));
+    }
+
+    @Test
+    void aTsOlderThanTheTenantsTierIsRefusedWithNothingWritten() {
+        setPolicy("tenant-a", RetentionTier.EPHEMERAL_7D, "benchmarking");
+        String eightDays = NOW.minus(Duration.ofDays(8)).toString();
+
+        CoherenceException e = refused(WRITER, List.of(itemAt("tenant-a", 0.5, NOW.minus(Duration.ofDays(6)).toString()),
+                itemAt("tenant-a", 0.6, eightDays)), true);
+
+        assertThat(e.code()).isEqualTo(ErrorCode.BAD_USER_INPUT);
+        assertThat(e.violations()).extracting(Violation::index, Violation::field, Violation::code)
+                .containsExactly(tuple(1, "ts", "TS_BEYOND_RETENTION"));
+        assertThat(e.violations().get(0).message()).contains("ephemeral-7d").contains(NOW.minus(Duration.ofDays(7)).toString());
+        assertThat(repository.calls()).isEmpty();
+    }
+
+    @Test
+    void theDefaultTierAcceptsAYearAndNoMore() {
+        service.ingest(WRITER, List.of(itemAt("tenant-a", 0.5, NOW.minus(Duration.ofDays(365)).toString())), false, "http");
+
+        CoherenceException e = refused(WRITER,
+                List.of(itemAt("tenant-a", 0.5, NOW.minus(Duration.ofDays(365)).minusMillis(1).toString())), false);
+
+        assertThat(e.violations()).extracting(Violation::code).containsExactly("TS_BEYOND_RETENTION");
+        assertThat(saved()).hasSize(1);
+    }
+
+    @Test
+    void aTenantUnderHoldAcceptsOldSignalsSinceNothingOfItIsPruned() {
+        policies.put("tenant-a", new TenantDataPolicy(TenantId.of("tenant-a"), RetentionTier.EPHEMERAL_7D, "p", "l", "US", true, NOW));
+
+        service.ingest(WRITER, List.of(itemAt("tenant-a", 0.5, NOW.minus(Duration.ofDays(30)).toString())), false, "http");
+
+        assertThat(saved()).hasSize(1);
+    }
+
+    @Test
+    void aLegalHoldTierAcceptsAnyPastTs() {
+        setPolicy("tenant-a", RetentionTier.LEGAL_HOLD, "litigation");
+
+        service.ingest(WRITER, List.of(itemAt("tenant-a", 0.5, "2001-01-01T00:00:00Z")), false, "http");
+
+        assertThat(saved()).hasSize(1);
+    }
+
+    @Test
+    void anotherTenantsTierIsNotRevealedToACallerWhoMayNotWriteIt() {
+        setPolicy("tenant-b", RetentionTier.EPHEMERAL_7D, "benchmarking");
+
+        CoherenceException e = refused(WRITER, List.of(itemAt("tenant-b", 0.5, NOW.minus(Duration.ofDays(8)).toString())), false);
+
+        assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(e.getMessage()).doesNotContain("ephemeral");
+    }
+
+    @Test
+    void signalsCarryTheirTenantsPolicyTagsAsProvenance() {
+        setPolicy("tenant-a", RetentionTier.SHORT_30D, "fraud-detection");
+        Caller both = new Caller("ops", Optional.of("tenant-a"), Set.of("coherence:write"));
+
+        service.ingest(both, List.of(item("tenant-a", 0.5)), false, "http");
+
+        assertThat(saved()).singleElement().extracting(signal -> signal.provenance().tags())
+                .isEqualTo(new PolicyTags("fraud-detection", "short-30d", "CC-BY-4.0", "US"));
+    }
+
     @BeforeEach
     void wire() {
         repository = new FakeSignalRepository();
         writer = new GroupCommitWriter(repository, new WriterSettings(100, Duration.ZERO, 1, Duration.ofSeconds(10), 100));
         IngestMetrics metrics = new SilentIngestMetrics();
         service = new IngestService(new SignalValidation(validators.getValidator()),
-                new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US),
+                new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US, this::policyOf, null), this::policyOf,
                 new RateLimiter(buckets, () -> new RateLimitSettings(RateLimit.OFF, RateLimit.OFF, new RateLimit(10, 10))),
                 writer, SETTINGS, metrics, Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -115,6 +193,10 @@ class IngestServiceTest {
 
     private static SignalSubmission item(String tenant, double value) {
         return new SignalSubmission(tenant, "latency", value, null, "probe-1", null, null);
+    }
+
+    private static SignalSubmission itemAt(String tenant, double value, String ts) {
+        return new SignalSubmission(tenant, "latency", value, null, "probe-1", ts, null);
     }
 
     private CoherenceException refused(Caller caller, List<SignalSubmission> items, boolean batch) {

@@ -42,7 +42,7 @@ class SignalIdWithoutTsIT {
 
     private static final PolicyTags TAGS = new PolicyTags("benchmarking", "standard-365d", "Restricted-TOS", "US");
     private static final IngestSettings SETTINGS =
-            new IngestSettings(100, 1024 * 1024, Duration.parse("PT5M"), Duration.parse("P365D"), TAGS);
+            new IngestSettings(100, 1024 * 1024, Duration.parse("PT5M"));
 
     private static ValidatorFactory validators;
     private static Driver driver;
@@ -71,7 +71,7 @@ class SignalIdWithoutTsIT {
                 new WriterSettings(100, Duration.ZERO, 1, Duration.ofSeconds(30), 100));
         IngestMetrics metrics = new SilentIngestMetrics();
         service = new IngestService(new SignalValidation(validators.getValidator()),
-                new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US),
+                new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), PolicySettingsFixture.DEFAULTS,
                 new RateLimiter((key, limit, tokens) -> Admission.ADMITTED,
                         () -> new RateLimitSettings(RateLimit.OFF, RateLimit.OFF, RateLimit.OFF)),
                 writer, SETTINGS, metrics, clock);

@@ -36,7 +36,7 @@ class StreamIngestTest {
     private static final Instant RECORD_TIME = NOW.minusSeconds(90);
     private static final PolicyTags TAGS = new PolicyTags("benchmarking", "standard-365d", "Restricted-TOS", "US");
     private static final IngestSettings SETTINGS =
-            new IngestSettings(3, 256, Duration.parse("PT5M"), Duration.parse("P365D"), TAGS);
+            new IngestSettings(3, 256, Duration.parse("PT5M"));
 
     /** Transactions of at most 4 signals. */
     private static final WriterSettings WRITER = new WriterSettings(4, Duration.ZERO, 1, Duration.ofSeconds(10), 100);
@@ -84,7 +84,7 @@ class StreamIngestTest {
             return Admission.ADMITTED;
         }, () -> new RateLimitSettings(RateLimit.OFF, RateLimit.OFF, new RateLimit(1, 1)));
         service = new IngestService(new SignalValidation(validators.getValidator()),
-                new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), limiter, writer, SETTINGS, metrics,
+                new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), PolicySettingsFixture.DEFAULTS, limiter, writer, SETTINGS, metrics,
                 Clock.fixed(NOW, ZoneOffset.UTC));
         stream = trusting(StreamTrust.TOPIC_ACL);
     }
