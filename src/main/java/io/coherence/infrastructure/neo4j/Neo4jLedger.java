@@ -60,8 +60,17 @@ public class Neo4jLedger implements ProvenanceLedger, LedgerExporter {
               SET t.ledger_covered = covered)
             """;
 
-    /** Entries up to the head read before them: ones appended meanwhile belong to a later check. */
+    /** A page of a tenant's entries in chain order, as stored. */
     static final String PAGE = """
+            MATCH (e:LedgerEntry {tenant_id: $tenantId})
+            WHERE e.sequence > $after
+            RETURN e.sequence AS sequence, e.at AS at, e.action AS action, e.summary AS summary,
+                   e.digest AS digest, e.prev_hash AS prevHash, e.hash AS hash
+            ORDER BY e.sequence LIMIT $limit
+            """;
+
+    /** Entries up to the head read before them: ones appended meanwhile belong to a later check. */
+    static final String PAGE_UP_TO = """
             MATCH (e:LedgerEntry {tenant_id: $tenantId})
             WHERE e.sequence > $after AND e.sequence <= $upTo
             RETURN e.sequence AS sequence, e.at AS at, e.action AS action, e.summary AS summary,
@@ -232,7 +241,7 @@ public class Neo4jLedger implements ProvenanceLedger, LedgerExporter {
         Object after = 0L;
         try (var session = driver.session(SessionConfig.builder().withDefaultAccessMode(AccessMode.READ).build())) {
             while (true) {
-                List<Record> page = session.run(PAGE, Map.of("tenantId", tenant.value(), "after", after, "upTo", upTo,
+                List<Record> page = session.run(PAGE_UP_TO, Map.of("tenantId", tenant.value(), "after", after, "upTo", upTo,
                         "limit", PAGE_SIZE)).list();
                 for (Record r : page) {
                     entries.accept(stored(r));
@@ -244,6 +253,11 @@ public class Neo4jLedger implements ProvenanceLedger, LedgerExporter {
                 }
             }
         }
+    }
+
+    /** A row of {@link #PAGE} as an entry of the tenant; throws when the stored fields make none. */
+    static LedgerEntry entry(String tenantId, Record r) {
+        return stored(r).entry(tenantId).orElseThrow(() -> new IllegalStateException("not a ledger entry: " + r));
     }
 
     static StoredLedgerEntry stored(Record r) {
