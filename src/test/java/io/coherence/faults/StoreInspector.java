@@ -67,14 +67,17 @@ final class StoreInspector implements AutoCloseable {
     /** Every tenant's provenance ledger, verified by the service's own adapter, with its signals' sequences. */
     List<ProvenanceAudit> provenance() {
         Neo4jLedger ledger = new Neo4jLedger(neo4j);
+        List<Record> rows;
         try (var session = neo4j.session()) {
-            return session.run(SIGNAL_SEQUENCES).list(r -> {
-                String tenant = r.get("tenant").asString();
-                LedgerVerification v = ledger.verify(TenantId.of(tenant));
-                return new ProvenanceAudit(tenant, v.entries(), v.valid(), v.firstBrokenSequence(), r.get("version").asLong(),
-                        r.get("stored").asLong(), r.get("sequences").asLong(), r.get("outside").asLong());
-            });
+            rows = session.run(SIGNAL_SEQUENCES).list();
         }
+        // Verified after the rows are read: a mapper of list() runs on the driver's I/O thread, where a blocking call hangs.
+        return rows.stream().map(r -> {
+            String tenant = r.get("tenant").asString();
+            LedgerVerification v = ledger.verify(TenantId.of(tenant));
+            return new ProvenanceAudit(tenant, v.entries(), v.valid(), v.firstBrokenSequence(), r.get("version").asLong(),
+                    r.get("stored").asLong(), r.get("sequences").asLong(), r.get("outside").asLong());
+        }).toList();
     }
 
     long signalCount(String tenant) {
