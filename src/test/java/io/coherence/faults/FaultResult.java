@@ -9,7 +9,7 @@ record FaultResult(Fault fault, String httpTenant, String kafkaTenant, LedgerChe
                    LedgerCheck.Account kafka, long httpRequests, long replays, Map<String, Long> writeAnswers,
                    Map<String, Long> readAnswers, Map<String, Long> bridgeEvents, long unexpectedErrors,
                    List<String> unexpected, ScoreCheck httpScore, ScoreCheck kafkaScore, double outageSeconds,
-                   Recovery recovery, List<String> notes, Map<String, Double> metrics) {
+                   Recovery recovery, List<String> notes, Map<String, Double> metrics, List<ProvenanceAudit> ledgers) {
 
     /** The recovery goal of issue 13, in seconds after the store (or the server) is back. */
     static final double RECOVERY_GOAL_SECONDS = 10.0;
@@ -54,7 +54,10 @@ record FaultResult(Fault fault, String httpTenant, String kafkaTenant, LedgerChe
         return http.duplicated() + kafka.duplicated();
     }
 
-    /** What makes the suite fail: anything acknowledged lost, or anything stored or counted twice. */
+    /**
+     * What makes the suite fail: anything acknowledged lost, anything stored or counted twice, or a
+     * tenant's provenance ledger that does not verify or does not cover a stored signal.
+     */
     List<String> failures() {
         java.util.ArrayList<String> failures = new java.util.ArrayList<>();
         if (lost() > 0) {
@@ -80,6 +83,8 @@ record FaultResult(Fault fault, String httpTenant, String kafkaTenant, LedgerChe
                 failures.add("materialized score " + s.materialized() + " != expected " + s.expected());
             }
         }
+        // Issue 15: no acknowledged (or any stored) signal without its ledger entry, whatever the fault.
+        ledgers.stream().filter(l -> !l.ok()).limit(3).forEach(l -> failures.add("ledger " + l.describe()));
         return failures;
     }
 

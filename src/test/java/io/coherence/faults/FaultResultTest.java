@@ -28,7 +28,7 @@ class FaultResultTest {
                                       long unexpected) {
         return new FaultResult(Fault.NEO4J_DOWN, "h", "k", http, account(0, 0, 0), 20, 0, Map.of(), Map.of(), Map.of(),
                 unexpected, List.of(), score, score("0.50", 100, 100), 30, recovery, List.of(),
-                Map.of());
+                Map.of(), List.of(new ProvenanceAudit("h", 7, true, null, 100, 100, 100, 0)));
     }
 
     @Test
@@ -61,6 +61,19 @@ class FaultResultTest {
                 100, 100, 100);
         assertThat(result(account(0, 0, 0), doubled, recovered(1), 0).failures())
                 .singleElement().asString().contains("counted twice");
+    }
+
+    @Test
+    void aLedgerThatDoesNotVerifyOrCoverItsSignalsFailsTheSuite() {
+        FaultResult clean = result(account(0, 0, 0), score("0.50", 100, 100), recovered(1), 0);
+        for (ProvenanceAudit bad : List.of(new ProvenanceAudit("h", 7, false, 5L, 100, 100, 100, 0),
+                new ProvenanceAudit("h", 7, true, null, 100, 101, 100, 1),
+                new ProvenanceAudit("h", 7, true, null, 100, 100, 99, 0))) {
+            FaultResult r = new FaultResult(clean.fault(), "h", "k", clean.http(), clean.kafka(), 20, 0, Map.of(), Map.of(),
+                    Map.of(), 0, List.of(), clean.httpScore(), clean.kafkaScore(), 30, clean.recovery(), List.of(), Map.of(),
+                    List.of(bad));
+            assertThat(r.failures()).as(bad.toString()).singleElement().asString().startsWith("ledger tenant h:");
+        }
     }
 
     @Test

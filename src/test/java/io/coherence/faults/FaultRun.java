@@ -17,11 +17,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One fault under load: writers, a Kafka producer, readers and a listener on the event bridge
  * run while the fault is injected and removed; then the clients settle, the stores are checked
- * against the ledger, and the recovery is measured from the timeline.
+ * against the ledger, every tenant's provenance ledger is verified against its stored signals, and
+ * the recovery is measured from the timeline.
  */
 final class FaultRun {
 
-    static final Duration LIBERTY_START = Duration.ofMinutes(4);
     private static final Duration KAFKA_DRAIN = Duration.ofSeconds(60);
 
     private final FaultStack stack;
@@ -127,10 +127,13 @@ final class FaultRun {
             }
             List<String> unexpected = unexpected(timeline, fault, outageStart);
             FaultResult.Recovery recovery = recovery(timeline, fault, restoreAt, restart, monitor);
+            List<ProvenanceAudit> ledgers = stores.provenance();
+            log("provenance ledgers checked: " + ledgers.size() + " tenants, "
+                    + ledgers.stream().filter(l -> !l.ok()).count() + " broken or not covering their signals");
             return new FaultResult(fault, httpTenant, kafkaTenant, http, kafkaAccount, writers.requests(), writers.replays(),
                     timeline.counts(Timeline.Kind.WRITE), timeline.counts(Timeline.Kind.READ), bridgeCounts(timeline, outageStart, restoreAt),
                     unexpected.size(), unexpected.stream().distinct().limit(5).toList(), httpScore, kafkaScore,
-                    seconds(restoreAt - outageStart), recovery, notes, metrics);
+                    seconds(restoreAt - outageStart), recovery, notes, metrics, ledgers);
         }
     }
 
@@ -159,7 +162,7 @@ final class FaultRun {
 
     private double restartLiberty() throws Exception {
         long started = System.nanoTime();
-        stack.startLiberty(LIBERTY_START);
+        stack.startLiberty(settings.libertyStart());
         double took = seconds(System.nanoTime() - started);
         log(String.format("Liberty ready again after %.1f s", took));
         return took;

@@ -64,7 +64,7 @@ public final class FaultSuite {
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "faults-shutdown"));
         watchdog(settings.budget(), stack);
         out.println("[faults] starting Open Liberty (" + stack.base() + ") ...");
-        stack.startLiberty(FaultRun.LIBERTY_START);
+        stack.startLiberty(settings.libertyStart());
         out.printf("[faults] stack ready after %.0f s%n", (System.nanoTime() - started) / 1e9);
 
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("MMddHHmmss"));
@@ -73,7 +73,7 @@ public final class FaultSuite {
         List<FaultResult> results = new ArrayList<>();
         for (Fault fault : settings.faults()) {
             // Each fault starts from a server that answers ready, whatever the previous one left.
-            stack.startLibertyIfDown(FaultRun.LIBERTY_START);
+            stack.startLibertyIfDown(settings.libertyStart());
             stack.awaitReady(Duration.ofSeconds(60));
             FaultResult result = run.run(fault);
             results.add(result);

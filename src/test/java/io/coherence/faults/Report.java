@@ -36,6 +36,7 @@ final class Report {
         out.println("   bridge events  " + answers(r.bridgeEvents()));
         score(out, "HTTP", r.httpScore());
         score(out, "Kafka", r.kafkaScore());
+        ledgers(out, r.ledgers());
         FaultResult.Recovery rc = r.recovery();
         out.printf(Locale.ROOT, "   recovery (s after the return): first 202 %s, last write error %s, first read ok %s,"
                         + " last read not ok %s, Kafka caught up %s, first score written %s, score caught up %s,"
@@ -103,6 +104,7 @@ final class Report {
                             .add("bridgeBack", num(rc.bridgeBack()))
                             .add("reached", rc.reached())
                             .add("seconds", rc.total()))
+                    .add("ledgers", ledgers(r.ledgers()))
                     .add("metrics", Json.createObjectBuilder(Map.copyOf(r.metrics())))
                     .add("notes", Json.createArrayBuilder(r.notes()))
                     .add("failures", Json.createArrayBuilder(r.failures()))
@@ -128,6 +130,35 @@ final class Report {
                         + " EMITS %d, for %d distinct signals in %d nodes%s%n",
                 channel, s.materialized(), s.expected(), s.scoreOk() ? "equal" : "DIFFERENT", s.scoredVersion(),
                 s.signalVersion(), s.emits(), s.distinctStored(), s.storedRows(), s.countsOk() ? "" : " (COUNTED TWICE)");
+    }
+
+    private static void ledgers(PrintStream out, List<ProvenanceAudit> ledgers) {
+        long broken = ledgers.stream().filter(l -> !l.ok()).count();
+        out.printf(Locale.ROOT, "   ledgers        %d tenants, %d entries covering %d stored signals: %s%n", ledgers.size(),
+                ledgers.stream().mapToLong(ProvenanceAudit::entries).sum(), ledgers.stream().mapToLong(ProvenanceAudit::stored).sum(),
+                broken == 0 ? "every chain valid, every signal covered" : broken + " BROKEN");
+        for (ProvenanceAudit l : ledgers) {
+            if (l.tenant().endsWith("-http") || l.tenant().endsWith("-kafka") || !l.ok()) {
+                out.println("     " + l.describe());
+            }
+        }
+    }
+
+    private static JsonArrayBuilder ledgers(List<ProvenanceAudit> ledgers) {
+        JsonArrayBuilder all = Json.createArrayBuilder();
+        for (ProvenanceAudit l : ledgers) {
+            all.add(Json.createObjectBuilder()
+                    .add("tenant", l.tenant())
+                    .add("entries", l.entries())
+                    .add("valid", l.valid())
+                    .add("firstBrokenSequence", l.firstBroken() == null ? jakarta.json.JsonValue.NULL : Json.createValue(l.firstBroken()))
+                    .add("signalVersion", l.signalVersion())
+                    .add("stored", l.stored())
+                    .add("distinctSequences", l.distinctSequences())
+                    .add("outside", l.outside())
+                    .add("ok", l.ok()));
+        }
+        return all;
     }
 
     private static JsonObjectBuilder account(LedgerCheck.Account a) {

@@ -1,5 +1,8 @@
 package io.coherence.faults;
 
+import io.coherence.domain.provenance.LedgerVerification;
+import io.coherence.domain.tenant.TenantId;
+import io.coherence.infrastructure.neo4j.Neo4jLedger;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,6 +31,16 @@ final class StoreInspector implements AutoCloseable {
             OPTIONAL MATCH (t)-[:HAS_SCORE]->(c:CoherenceScore)
             RETURN coalesce(t.signal_version, 0) AS signal, coalesce(c.scored_version, -1) AS scored
             """;
+    /** Per tenant with signals: its signal count and stored signals whose sequence is missing, repeated or past it. */
+    static final String SIGNAL_SEQUENCES = """
+            MATCH (t:Tenant) WHERE coalesce(t.signal_version, 0) > 0
+            OPTIONAL MATCH (s:Signal {tenant_id: t.tenant_id})
+            RETURN t.tenant_id AS tenant, t.signal_version AS version, count(s) AS stored,
+                   count(DISTINCT s.sequence) AS sequences,
+                   sum(CASE WHEN s IS NOT NULL AND (s.sequence IS NULL OR s.sequence < 1 OR s.sequence > t.signal_version)
+                       THEN 1 ELSE 0 END) AS outside
+            ORDER BY tenant
+            """;
     static final String SCORE = "SELECT score FROM coherence_scores WHERE tenant_id = ?";
     /** Who holds the materializer's advisory lock (PostgresAdvisoryLock), and since when. */
     static final String ADVISORY_LOCKS = """
@@ -49,6 +62,22 @@ final class StoreInspector implements AutoCloseable {
             return session.run(SIGNALS, Values.parameters("t", tenant)).list(r -> new LedgerCheck.Stored(
                     r.get("id").asString(), r.get("value").asDouble(), r.get("weight").asDouble()));
         }
+    }
+
+    /** Every tenant's provenance ledger, verified by the service's own adapter, with its signals' sequences. */
+    List<ProvenanceAudit> provenance() {
+        Neo4jLedger ledger = new Neo4jLedger(neo4j);
+        List<Record> rows;
+        try (var session = neo4j.session()) {
+            rows = session.run(SIGNAL_SEQUENCES).list();
+        }
+        // Verified after the rows are read: a mapper of list() runs on the driver's I/O thread, where a blocking call hangs.
+        return rows.stream().map(r -> {
+            String tenant = r.get("tenant").asString();
+            LedgerVerification v = ledger.verify(TenantId.of(tenant));
+            return new ProvenanceAudit(tenant, v.entries(), v.valid(), v.firstBrokenSequence(), r.get("version").asLong(),
+                    r.get("stored").asLong(), r.get("sequences").asLong(), r.get("outside").asLong());
+        }).toList();
     }
 
     long signalCount(String tenant) {

@@ -9,7 +9,7 @@ import java.util.List;
 /** The suite's options (perf/faults.sh passes them through). */
 record SuiteSettings(List<Fault> faults, Duration warmUp, Duration outage, Duration before, Duration after, Duration retryWindow,
                      int writers, double writeRate, int batch, int readers, double readRate, double kafkaRate,
-                     int kafkaBatch, Duration budget, Path out) {
+                     int kafkaBatch, Duration budget, Path out, Duration libertyStart) {
 
     static final String USAGE = """
             usage: perf/faults.sh [options]
@@ -26,6 +26,7 @@ record SuiteSettings(List<Fault> faults, Duration warmUp, Duration outage, Durat
               --readers M          tenantCoherence reader threads (2); --read-rate R reads/s each (10)
               --kafka-rate R       Kafka records/s (10)
               --budget S           the whole run stops (and fails) after this long (1800)
+              --liberty-start S    how long Liberty may take to answer ready, first and after a kill (240)
               --out DIR            where summary.json goes (target/faults)
             """;
 
@@ -43,6 +44,7 @@ record SuiteSettings(List<Fault> faults, Duration warmUp, Duration outage, Durat
         double readRate = 10;
         double kafkaRate = 10;
         long budget = 1800;
+        long libertyStart = 240;
         Path out = Path.of("target/faults");
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         // exec:exec hands over an empty argument when no options were given
@@ -72,6 +74,7 @@ record SuiteSettings(List<Fault> faults, Duration warmUp, Duration outage, Durat
                 case "--kafka-rate" -> kafkaRate = Double.parseDouble(value);
                 case "--budget" -> budget = Long.parseLong(value);
                 case "--out" -> out = Path.of(value);
+                case "--liberty-start" -> libertyStart = Long.parseLong(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -80,6 +83,6 @@ record SuiteSettings(List<Fault> faults, Duration warmUp, Duration outage, Durat
         }
         return new SuiteSettings(faults, Duration.ofSeconds(warmUp), Duration.ofSeconds(outage), Duration.ofSeconds(before), Duration.ofSeconds(after),
                 Duration.ofSeconds(retry), writers, writeRate, batch, readers, readRate, kafkaRate, batch,
-                Duration.ofSeconds(budget), out);
+                Duration.ofSeconds(budget), out, Duration.ofSeconds(libertyStart));
     }
 }

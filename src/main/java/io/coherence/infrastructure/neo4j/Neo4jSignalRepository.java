@@ -10,6 +10,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,7 +34,9 @@ import org.neo4j.driver.TransactionConfig;
 
 /**
  * Signals in the graph: {@code (:Tenant)-[:EMITS]->(:Signal)}. One call is one transaction; the
- * uniqueness constraint on the identity makes concurrent duplicates merge instead of doubling.
+ * uniqueness constraint on the identity makes concurrent duplicates merge instead of doubling. The
+ * same transaction appends one INGEST ledger entry per tenant it created signals for, so no signal
+ * commits without its entry.
  */
 @ApplicationScoped
 public class Neo4jSignalRepository implements SignalRepository {
@@ -46,6 +49,9 @@ public class Neo4jSignalRepository implements SignalRepository {
      * is how the row learns it created the node in this transaction. Created signals bump the
      * tenant's version (the materializer's "pending" signal) and keep it as their sequence, so a
      * retried transaction that finds its own signal (same provenance id) can answer it again.
+     * Every row comes back only once all rows ran (the collect), with its tenant's ledger head: the
+     * transaction then holds the write lock of every tenant it created signals for, so the head is
+     * the one its INGEST entry follows, read without a round trip of its own.
      */
     static final String UPSERT = """
             UNWIND $rows AS row
@@ -65,7 +71,12 @@ public class Neo4jSignalRepository implements SignalRepository {
               SET t.signal_version = coalesce(t.signal_version, 0) + 1
               SET s.sequence = t.signal_version
               REMOVE s.created_by_write)
-            RETURN row.index AS index, s.provenance_id AS provenanceId, s.sequence AS sequence
+            WITH collect({index: row.index, provenanceId: s.provenance_id, sequence: s.sequence, created: created, t: t}) AS written
+            UNWIND written AS w
+            WITH w, w.t AS t
+            RETURN w.index AS index, w.provenanceId AS provenanceId, w.sequence AS sequence, w.created AS created,
+                   t.tenant_id AS tenantId, t.ledger_sequence AS ledgerSequence, t.ledger_hash AS ledgerHash,
+                   t.ledger_covered AS ledgerCovered
             """;
 
     /**
@@ -80,6 +91,13 @@ public class Neo4jSignalRepository implements SignalRepository {
             FOREACH (locked IN CASE WHEN t IS NULL THEN [] ELSE [t] END |
               SET locked.signal_version = coalesce(locked.signal_version, 0))
             """;
+
+    /**
+     * {@link #LOCK_TENANTS}, then {@link #UPSERT}, in one statement: the unit subquery runs once,
+     * before the first row, so the locks are still taken first and in order, and the round trip it
+     * saves pays for the one the ledger entry takes.
+     */
+    static final String LOCK_AND_UPSERT = "CALL () {\n" + LOCK_TENANTS + "}\n" + UPSERT;
 
     /**
      * A weight above the maximum (stored before ingest bounded it) counts as the maximum, as in
@@ -97,6 +115,8 @@ public class Neo4jSignalRepository implements SignalRepository {
     private static final TransactionConfig READ_TIMEOUT = TransactionConfig.builder().withTimeout(Duration.ofSeconds(5)).build();
 
     private final Driver driver;
+    private final Neo4jLedger ledger;
+    private final Clock clock;
 
     /** Transaction size and duration ({@code ingest_transaction_signals}, {@code ingest_transaction_duration_seconds}). */
     @Inject
@@ -104,12 +124,19 @@ public class Neo4jSignalRepository implements SignalRepository {
 
     /** For the CDI client proxy only. */
     protected Neo4jSignalRepository() {
-        this(null);
+        this(null, null, Clock.systemUTC());
+    }
+
+    /** With its own ledger adapter and the system clock (tests). */
+    public Neo4jSignalRepository(Driver driver) {
+        this(driver, new Neo4jLedger(driver), Clock.systemUTC());
     }
 
     @Inject
-    public Neo4jSignalRepository(Driver driver) {
+    public Neo4jSignalRepository(Driver driver, Neo4jLedger ledger, Clock clock) {
         this.driver = driver;
+        this.ledger = ledger;
+        this.clock = clock;
     }
 
     /**
@@ -148,8 +175,10 @@ public class Neo4jSignalRepository implements SignalRepository {
         long started = System.nanoTime();
         try (var session = driver.session(SessionConfig.defaultConfig())) {
             written = session.executeWrite(tx -> {
-                tx.run(LOCK_TENANTS, Map.of("tenants", tenants)).consume();
-                return tx.run(UPSERT, Map.of("rows", rows)).list();
+                List<Record> upserted = tx.run(LOCK_AND_UPSERT, Map.of("tenants", tenants, "rows", rows)).list();
+                IngestLedger entries = IngestLedger.of(signals, upserted);
+                ledger.appendAfter(tx, entries.heads(), entries.appends(), clock.instant());
+                return upserted;
             });
         }
         if (metrics != null) {

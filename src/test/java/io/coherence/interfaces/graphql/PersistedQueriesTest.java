@@ -42,7 +42,7 @@ class PersistedQueriesTest {
                 .collect(Collectors.toMap(PersistedQueries.Entry::id, PersistedQueries.Entry::document));
         assertThat(ids).containsKeys("pq_tenant_coherence_v1", "pq_publish_signal_v1", "pq_coherence_events_v1",
                 "pq_coherence_score_changed_v1", "pq_tenant_data_policy_v1", "pq_set_tenant_data_policy_v1",
-                "pq_request_erasure_v1", "pq_erasure_request_v1", "pq_run_retention_v1");
+                "pq_request_erasure_v1", "pq_erasure_request_v1", "pq_run_retention_v1", "pq_verify_ledger_v1");
         // The seed's two documents, character for character.
         assertThat(ids.get("pq_tenant_coherence_v1")).isEqualTo(READ);
         assertThat(ids.get("pq_publish_signal_v1"))
