@@ -2,7 +2,7 @@ package io.coherence.application.provenance;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
-import io.coherence.application.Violation;
+import io.coherence.application.TenantIds;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
@@ -25,8 +25,6 @@ import org.eclipse.microprofile.metrics.Tag;
  */
 @ApplicationScoped
 public class LedgerService {
-
-    private static final int MAX_TENANT_ID = 128;
 
     private final PolicyEnforcer enforcer;
     private final ProvenanceLedger ledger;
@@ -76,7 +74,7 @@ public class LedgerService {
     }
 
     private TenantId authorized(Caller caller, String tenantId) {
-        TenantId tenant = checked(tenantId);
+        TenantId tenant = TenantIds.checked(tenantId);
         enforcer.require(caller, Action.GOVERN, tenant.value());
         return tenant;
     }
@@ -86,23 +84,5 @@ public class LedgerService {
             return known;
         }
         return new CoherenceException(ErrorCode.STORE_UNAVAILABLE, "the ledger cannot be read now; retry", List.of(), e);
-    }
-
-    private static TenantId checked(String tenantId) {
-        if (tenantId == null || tenantId.isBlank()) {
-            throw invalid("REQUIRED", "is required");
-        }
-        if (tenantId.length() > MAX_TENANT_ID) {
-            throw invalid("TOO_LONG", "must be at most " + MAX_TENANT_ID + " characters");
-        }
-        if (tenantId.chars().anyMatch(Character::isISOControl)) {
-            throw invalid("NOT_PRINTABLE", "must not contain control characters");
-        }
-        return TenantId.of(tenantId);
-    }
-
-    private static CoherenceException invalid(String code, String message) {
-        return new CoherenceException(ErrorCode.BAD_USER_INPUT, "tenantId " + message,
-                List.of(new Violation(null, "tenantId", code, message)));
     }
 }

@@ -2,7 +2,7 @@ package io.coherence.application.query;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
-import io.coherence.application.Violation;
+import io.coherence.application.TenantIds;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
@@ -33,8 +33,6 @@ import java.util.logging.Logger;
 public class ScoreQueryService {
 
     private static final Logger LOG = Logger.getLogger(ScoreQueryService.class.getName());
-    private static final int MAX_TENANT_ID = 128;
-
     private final PolicyEnforcer enforcer;
     private final ScoreCache cache;
     private final ScoreRepository scores;
@@ -61,7 +59,7 @@ public class ScoreQueryService {
     }
 
     public ScoreAnswer tenantCoherence(Caller caller, String tenantId) {
-        TenantId tenant = checked(tenantId);
+        TenantId tenant = TenantIds.checked(tenantId);
         enforcer.require(caller, Action.READ, tenant.value());
         Optional<CoherenceScore> cached = cache.get(tenant);
         if (cached.isPresent()) {
@@ -94,23 +92,5 @@ public class ScoreQueryService {
                     "the score cannot be read now: neither the score store nor the signal store answered; retry",
                     List.of(), e);
         }
-    }
-
-    private static TenantId checked(String tenantId) {
-        if (tenantId == null || tenantId.isBlank()) {
-            throw invalid("REQUIRED", "is required");
-        }
-        if (tenantId.length() > MAX_TENANT_ID) {
-            throw invalid("TOO_LONG", "must be at most " + MAX_TENANT_ID + " characters");
-        }
-        if (tenantId.chars().anyMatch(Character::isISOControl)) {
-            throw invalid("NOT_PRINTABLE", "must not contain control characters");
-        }
-        return TenantId.of(tenantId);
-    }
-
-    private static CoherenceException invalid(String code, String message) {
-        return new CoherenceException(ErrorCode.BAD_USER_INPUT, "tenantId " + message,
-                List.of(new Violation(null, "tenantId", code, message)));
     }
 }

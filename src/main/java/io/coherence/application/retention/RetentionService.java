@@ -1,9 +1,6 @@
 package io.coherence.application.retention;
 
-import io.coherence.application.CoherenceException;
-import io.coherence.application.ErrorCode;
-import io.coherence.application.TextRules;
-import io.coherence.application.Violation;
+import io.coherence.application.TenantIds;
 import io.coherence.application.query.ScoreCache;
 import io.coherence.application.scoring.ScoringSettings;
 import io.coherence.application.security.PolicyEnforcer;
@@ -82,7 +79,7 @@ public class RetentionService {
 
     /** {@code runRetention}: the caller must govern the tenant (coherence:admin on its own tenant). */
     public RetentionReport runNow(Caller caller, String tenantId, boolean dryRun) {
-        TenantId tenant = checked(tenantId);
+        TenantId tenant = TenantIds.checked(tenantId);
         enforcer.require(caller, Action.GOVERN, tenant.value());
         return prune(tenant, dryRun, Trigger.REQUEST, () -> { });
     }
@@ -176,23 +173,5 @@ public class RetentionService {
             LOG.log(Level.WARNING, "evicting the cached score of emptied tenant_id=" + tenant
                     + " failed; it expires with COHERENCE_CACHE_TTL", e);
         }
-    }
-
-    private static TenantId checked(String tenantId) {
-        if (tenantId == null || tenantId.isBlank()) {
-            throw invalid("REQUIRED", "is required");
-        }
-        if (tenantId.length() > TextRules.MAX_TEXT) {
-            throw invalid("TOO_LONG", "must be at most " + TextRules.MAX_TEXT + " characters");
-        }
-        if (!tenantId.matches(TextRules.PRINTABLE)) {
-            throw invalid("NOT_PRINTABLE", "must not contain control or formatting characters");
-        }
-        return TenantId.of(tenantId);
-    }
-
-    private static CoherenceException invalid(String code, String message) {
-        return new CoherenceException(ErrorCode.BAD_USER_INPUT, "tenantId " + message,
-                List.of(new Violation(null, "tenantId", code, message)));
     }
 }
