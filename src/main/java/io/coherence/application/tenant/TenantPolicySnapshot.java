@@ -3,6 +3,7 @@ package io.coherence.application.tenant;
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
 import io.coherence.application.security.PolicySettings;
+import io.coherence.domain.retention.RetentionTier;
 import io.coherence.domain.tenant.TenantDataPolicies;
 import io.coherence.domain.tenant.TenantDataPolicy;
 import io.coherence.domain.tenant.TenantDataPolicyStore;
@@ -34,6 +35,8 @@ public class TenantPolicySnapshot implements TenantDataPolicies {
     private final PolicySettings defaults;
     private final Duration refresh;
     private final Clock clock;
+    /** The default tier, parsed once: {@link #of} runs per request and per signal. */
+    private final RetentionTier defaultTier;
     private volatile Map<String, TenantDataPolicy> policies;
     private volatile Instant loadedAt;
 
@@ -49,6 +52,7 @@ public class TenantPolicySnapshot implements TenantDataPolicies {
         this.defaults = defaults;
         this.refresh = settings == null ? null : settings.refresh();
         this.clock = clock;
+        this.defaultTier = defaults == null ? null : RetentionTier.parse(defaults.tags().retention());
     }
 
     @Override
@@ -58,7 +62,7 @@ public class TenantPolicySnapshot implements TenantDataPolicies {
             current = firstLoad();
         }
         TenantDataPolicy policy = current.get(tenant.value());
-        return policy != null ? policy : TenantDataPolicy.defaults(tenant, defaults.tags());
+        return policy != null ? policy : TenantDataPolicy.defaults(tenant, defaults.tags(), defaultTier);
     }
 
     /** Reloads when the refresh interval has passed; a failed reload keeps the snapshot. */

@@ -54,7 +54,11 @@ public record TenantDataPolicy(TenantId tenant, RetentionTier tier, String purpo
 
     /** The defaults every tenant has until it sets its own. */
     public static TenantDataPolicy defaults(TenantId tenant, PolicyTags tags) {
-        return new TenantDataPolicy(tenant, RetentionTier.parse(tags.retention()), tags.purpose(), tags.license(),
-                tags.residency(), false, null);
+        return defaults(tenant, tags, RetentionTier.parse(tags.retention()));
+    }
+
+    /** The same, with the tags' tier already parsed (for callers that ask per request). */
+    public static TenantDataPolicy defaults(TenantId tenant, PolicyTags tags, RetentionTier tier) {
+        return new TenantDataPolicy(tenant, tier, tags.purpose(), tags.license(), tags.residency(), false, null);
     }
 }

@@ -253,17 +253,8 @@ public class PostgresErasureRequestStore implements ErasureRequestStore {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    private int update(String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+    private int update(String sql, SqlUpdate.Binder binder) {
+        return SqlUpdate.run(dataSource, sql, binder, PostgresErasureRequestStore::unavailable);
     }
 
     private static CoherenceException unavailable(SQLException e) {

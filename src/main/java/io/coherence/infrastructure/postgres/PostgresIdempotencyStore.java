@@ -193,17 +193,8 @@ public class PostgresIdempotencyStore implements IdempotencyStore {
         });
     }
 
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    private int update(String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+    private int update(String sql, SqlUpdate.Binder binder) {
+        return SqlUpdate.run(dataSource, sql, binder, PostgresIdempotencyStore::unavailable);
     }
 
     private static CoherenceException unavailable(SQLException e) {
