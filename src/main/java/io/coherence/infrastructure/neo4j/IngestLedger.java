@@ -6,28 +6,36 @@ import io.coherence.domain.provenance.LedgerAction;
 import io.coherence.domain.signal.Signal;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.neo4j.driver.Record;
 
 /**
- * The INGEST entries of one write transaction, from the rows its upsert returned: one per tenant
- * that got at least one created signal (a duplicate creates nothing and records nothing). A tenant's
+ * The INGEST entries of one write transaction still to append, from the rows its upsert returned:
+ * one per tenant that got at least one created signal (a duplicate creates nothing and records
+ * nothing) and whose entry the upsert did not write already ({@code ledgered}, counted). A tenant's
  * first INGEST entry that does not start at signal 1 (signals stored before the ledger existed) is
  * preceded by one entry standing for those, so the entries' ranges always cover 1..signal_version.
  */
-record IngestLedger(Map<String, Neo4jLedger.Head> heads, List<Neo4jLedger.Append> appends) {
+record IngestLedger(Map<String, Neo4jLedger.Head> heads, List<Neo4jLedger.Append> appends, int ledgered) {
 
     static IngestLedger of(List<Signal> signals, List<Record> upserted) {
         Map<String, List<IngestCommit.Created>> created = new TreeMap<>();
         Map<String, Neo4jLedger.Head> heads = new HashMap<>();
         Map<String, Boolean> coveredBefore = new HashMap<>();
+        Set<String> ledgered = new HashSet<>();
         for (Record r : upserted) {
+            String tenant = r.get("tenantId").asString();
+            if (r.get("ledgered").asBoolean(false)) {
+                ledgered.add(tenant);
+                continue;
+            }
             if (!r.get("created").asBoolean(false)) {
                 continue;
             }
-            String tenant = r.get("tenantId").asString();
             Signal signal = signals.get(r.get("index").asInt());
             created.computeIfAbsent(tenant, t -> new ArrayList<>()).add(new IngestCommit.Created(r.get("sequence").asLong(),
                     r.get("provenanceId").asString(), signal.provenance().requestHash()));
@@ -44,6 +52,6 @@ record IngestLedger(Map<String, Neo4jLedger.Head> heads, List<Neo4jLedger.Append
             }
             appends.add(new Neo4jLedger.Append(tenant, LedgerAction.INGEST, range.summary(), commit.digest(), range.last()));
         });
-        return new IngestLedger(heads, appends);
+        return new IngestLedger(heads, appends, ledgered.size());
     }
 }

@@ -49,16 +49,20 @@ public class Neo4jLedger implements ProvenanceLedger, LedgerExporter {
             RETURN tenantId, t.ledger_sequence AS sequence, t.ledger_hash AS hash
             """;
 
+    /** An entry node from a row {@code e} made by {@link #row}. */
+    static final String ENTRY_NODE = """
+            (:LedgerEntry {tenant_id: e.tenantId, sequence: e.sequence, at: e.at, action: e.action,
+                           summary: e.summary, digest: e.digest, prev_hash: e.prevHash, hash: e.hash})""";
+
     /** Entries in chain order; the head ends at the last one of each tenant. */
     static final String CREATE = """
             UNWIND $entries AS e
             MATCH (t:Tenant {tenant_id: e.tenantId})
-            CREATE (:LedgerEntry {tenant_id: e.tenantId, sequence: e.sequence, at: e.at, action: e.action,
-                                  summary: e.summary, digest: e.digest, prev_hash: e.prevHash, hash: e.hash})
+            CREATE %s
             SET t.ledger_sequence = e.sequence, t.ledger_hash = e.hash
             FOREACH (covered IN CASE WHEN e.coveredTo IS NULL THEN [] ELSE [e.coveredTo] END |
               SET t.ledger_covered = covered)
-            """;
+            """.formatted(ENTRY_NODE);
 
     /** A page of a tenant's entries in chain order, as stored. */
     static final String PAGE = """
@@ -149,7 +153,6 @@ public class Neo4jLedger implements ProvenanceLedger, LedgerExporter {
         }
         Map<String, Head> chain = new HashMap<>(heads);
         Instant stamp = LedgerTime.of(at);
-        String time = LedgerTime.format(stamp);
         List<LedgerEntry> entries = new ArrayList<>(appends.size());
         List<Map<String, Object>> rows = new ArrayList<>(appends.size());
         for (Append a : appends) {
@@ -158,20 +161,25 @@ public class Neo4jLedger implements ProvenanceLedger, LedgerExporter {
                     a.digest(), head.hash());
             chain.put(a.tenantId(), new Head(entry.sequence(), entry.hash()));
             entries.add(entry);
-            Map<String, Object> row = new HashMap<>();
-            row.put("tenantId", entry.tenantId());
-            row.put("sequence", entry.sequence());
-            row.put("at", time);
-            row.put("action", entry.action().name());
-            row.put("summary", entry.summary());
-            row.put("digest", entry.digest());
-            row.put("prevHash", entry.prevHash());
-            row.put("hash", entry.hash());
-            row.put("coveredTo", a.coveredTo());
-            rows.add(row);
+            rows.add(row(entry, a.coveredTo()));
         }
         tx.run(CREATE, Map.of("entries", rows)).consume();
         return entries;
+    }
+
+    /** The parameter row {@link #ENTRY_NODE} and {@link #CREATE} store an entry from. */
+    static Map<String, Object> row(LedgerEntry entry, Long coveredTo) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("tenantId", entry.tenantId());
+        row.put("sequence", entry.sequence());
+        row.put("at", LedgerTime.format(entry.at()));
+        row.put("action", entry.action().name());
+        row.put("summary", entry.summary());
+        row.put("digest", entry.digest());
+        row.put("prevHash", entry.prevHash());
+        row.put("hash", entry.hash());
+        row.put("coveredTo", coveredTo);
+        return row;
     }
 
     static Head head(Value sequence, Value hash) {

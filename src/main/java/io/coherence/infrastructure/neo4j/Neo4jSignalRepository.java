@@ -1,5 +1,6 @@
 package io.coherence.infrastructure.neo4j;
 
+import io.coherence.domain.provenance.LedgerEntry;
 import io.coherence.domain.score.WindowTotals;
 import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalIdentity;
@@ -24,8 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
@@ -36,7 +39,8 @@ import org.neo4j.driver.TransactionConfig;
  * Signals in the graph: {@code (:Tenant)-[:EMITS]->(:Signal)}. One call is one transaction; the
  * uniqueness constraint on the identity makes concurrent duplicates merge instead of doubling. The
  * same transaction appends one INGEST ledger entry per tenant it created signals for, so no signal
- * commits without its entry.
+ * commits without its entry: in the upsert statement when this replica predicted it right
+ * ({@link LedgerTips}), else in a second statement.
  */
 @ApplicationScoped
 public class Neo4jSignalRepository implements SignalRepository {
@@ -49,9 +53,13 @@ public class Neo4jSignalRepository implements SignalRepository {
      * is how the row learns it created the node in this transaction. Created signals bump the
      * tenant's version (the materializer's "pending" signal) and keep it as their sequence, so a
      * retried transaction that finds its own signal (same provenance id) can answer it again.
-     * Every row comes back only once all rows ran (the collect), with its tenant's ledger head: the
-     * transaction then holds the write lock of every tenant it created signals for, so the head is
-     * the one its INGEST entry follows, read without a round trip of its own.
+     * Once all rows ran (the collect), the transaction holds the write lock of every tenant it created
+     * signals for. Each predicted INGEST entry in {@code $entries} (see {@link LedgerTips}) is then
+     * written, and the tenant's head moved, only if the locked head and coverage are the predicted
+     * ones and the rows that created signals of the tenant are exactly the predicted rows with the
+     * predicted sequences. Every row comes back with its tenant's head and whether its entry is
+     * written ({@code ledgered}); for the other tenants that head is the one their entry follows,
+     * read without a round trip of its own.
      */
     static final String UPSERT = """
             UNWIND $rows AS row
@@ -72,12 +80,24 @@ public class Neo4jSignalRepository implements SignalRepository {
               SET s.sequence = t.signal_version
               REMOVE s.created_by_write)
             WITH collect({index: row.index, provenanceId: s.provenance_id, sequence: s.sequence, created: created, t: t}) AS written
+            CALL (written) {
+              UNWIND $entries AS e
+              MATCH (t:Tenant {tenant_id: e.tenantId})
+              WITH e, t
+              WHERE coalesce(t.ledger_sequence, 0) = e.headSequence
+                AND (e.headSequence = 0 OR t.ledger_hash = e.prevHash)
+                AND coalesce(t.ledger_covered, 0) = e.coveredBefore
+                AND [w IN written WHERE w.created AND w.t = t | [w.index, w.sequence]] = e.rows
+              CREATE %s
+              SET t.ledger_sequence = e.sequence, t.ledger_hash = e.hash, t.ledger_covered = e.coveredTo
+              RETURN collect(e.tenantId) AS ledgered
+            }
             UNWIND written AS w
-            WITH w, w.t AS t
+            WITH w, w.t AS t, ledgered
             RETURN w.index AS index, w.provenanceId AS provenanceId, w.sequence AS sequence, w.created AS created,
                    t.tenant_id AS tenantId, t.ledger_sequence AS ledgerSequence, t.ledger_hash AS ledgerHash,
-                   t.ledger_covered AS ledgerCovered
-            """;
+                   t.ledger_covered AS ledgerCovered, t.signal_version AS signalVersion, t.tenant_id IN ledgered AS ledgered
+            """.formatted(Neo4jLedger.ENTRY_NODE);
 
     /**
      * Runs first in every write transaction: takes the write lock of each existing tenant, in sorted
@@ -94,8 +114,7 @@ public class Neo4jSignalRepository implements SignalRepository {
 
     /**
      * {@link #LOCK_TENANTS}, then {@link #UPSERT}, in one statement: the unit subquery runs once,
-     * before the first row, so the locks are still taken first and in order, and the round trip it
-     * saves pays for the one the ledger entry takes.
+     * before the first row, so the locks are still taken first and in order, in one round trip.
      */
     static final String LOCK_AND_UPSERT = "CALL () {\n" + LOCK_TENANTS + "}\n" + UPSERT;
 
@@ -117,8 +136,14 @@ public class Neo4jSignalRepository implements SignalRepository {
     private final Driver driver;
     private final Neo4jLedger ledger;
     private final Clock clock;
+    private final LedgerTips tips = new LedgerTips();
+    private final AtomicLong entriesInUpsert = new AtomicLong();
 
-    /** Transaction size and duration ({@code ingest_transaction_signals}, {@code ingest_transaction_duration_seconds}). */
+    /**
+     * Transaction size and duration ({@code ingest_transaction_signals}, {@code ingest_transaction_duration_seconds});
+     * INGEST entries written in the upsert or in a statement of their own
+     * ({@code ledger_ingest_entries_total{statement="upsert"|"separate"}}).
+     */
     @Inject
     MetricRegistry metrics;
 
@@ -171,21 +196,40 @@ public class Neo4jSignalRepository implements SignalRepository {
         // Tenant by tenant, as the locks are taken; the sort is stable, so duplicates keep their order.
         rows.sort(Comparator.comparing(r -> (String) r.get("tenantId")));
         List<String> tenants = rows.stream().map(r -> (String) r.get("tenantId")).distinct().toList();
-        List<Record> written;
+        Instant at = clock.instant();
+        List<Map<String, Object>> predicted = tips.predict(rows, at);
+        Written written;
         long started = System.nanoTime();
         try (var session = driver.session(SessionConfig.defaultConfig())) {
             written = session.executeWrite(tx -> {
-                List<Record> upserted = tx.run(LOCK_AND_UPSERT, Map.of("tenants", tenants, "rows", rows)).list();
+                List<Record> upserted = tx.run(LOCK_AND_UPSERT, Map.of("tenants", tenants, "rows", rows, "entries", predicted)).list();
                 IngestLedger entries = IngestLedger.of(signals, upserted);
-                ledger.appendAfter(tx, entries.heads(), entries.appends(), clock.instant());
-                return upserted;
+                List<LedgerEntry> appended = ledger.appendAfter(tx, entries.heads(), entries.appends(), at);
+                return new Written(upserted, LedgerTips.after(upserted, entries.appends(), appended), entries.ledgered(),
+                        entries.appends().size());
             });
+        } catch (RuntimeException e) {
+            tips.forget(tenants);
+            throw e;
         }
+        tips.learn(written.tips());
+        entriesInUpsert.addAndGet(written.ledgered());
         if (metrics != null) {
+            metrics.counter("ledger_ingest_entries", new Tag("statement", "upsert")).inc(written.ledgered());
+            metrics.counter("ledger_ingest_entries", new Tag("statement", "separate")).inc(written.separate());
             metrics.histogram("ingest_transaction_signals").update(signals.size());
             metrics.timer("ingest_transaction_duration").update(Duration.ofNanos(System.nanoTime() - started));
         }
-        return outcomes(signals, written);
+        return outcomes(signals, written.rows());
+    }
+
+    /** What a committed write transaction returned, and what this replica learned of the tenants' chains. */
+    private record Written(List<Record> rows, Map<String, LedgerTips.Tip> tips, int ledgered, int separate) {
+    }
+
+    /** How many INGEST entries this repository wrote in the upsert statement itself (tests). */
+    long entriesInUpsert() {
+        return entriesInUpsert.get();
     }
 
     /**

@@ -188,6 +188,90 @@ class Neo4jLedgerIT {
     }
 
     @Test
+    void aReplicaThatKnowsTheHeadWritesTheEntryInTheUpsertAsTheSeparateStatementWould() {
+        String tenant = freshTenant();
+        Neo4jSignalRepository replica = new Neo4jSignalRepository(driver, ledger, CLOCK);
+        replica.saveAll(List.of(signal(tenant, "s-1")));
+        assertThat(replica.entriesInUpsert()).isZero();
+
+        Signal s2 = signal(tenant, "s-2");
+        Signal s3 = signal(tenant, "s-3");
+        replica.saveAll(List.of(s2, s3));
+        replica.saveAll(List.of(signal(tenant, "s-4")));
+
+        assertThat(replica.entriesInUpsert()).isEqualTo(2);
+        List<Record> stored = entries(tenant);
+        assertThat(stored).extracting(r -> r.get("e").get("summary").asString())
+                .containsExactly("signals 1-1 (1)", "signals 2-3 (2)", "signals 4-4 (1)");
+        assertThat(stored.get(1).get("e").get("digest").asString()).isEqualTo(new IngestCommit(List.of(
+                new IngestCommit.Created(2, s2.provenance().provenanceId(), s2.provenance().requestHash()),
+                new IngestCommit.Created(3, s3.provenance().provenanceId(), s3.provenance().requestHash()))).digest());
+        assertThat(stored.get(1).get("e").get("prev_hash").asString()).isEqualTo(stored.get(0).get("e").get("hash").asString());
+        assertThat(stored.get(1).get("e").get("at").asString()).isEqualTo("2026-12-02T11:00:00.123Z");
+        Record head = run("MATCH (t:Tenant {tenant_id: $t}) RETURN t.ledger_sequence AS s, t.ledger_hash AS h, t.ledger_covered AS c",
+                Map.of("t", tenant)).get(0);
+        assertThat(head.get("s").asLong()).isEqualTo(3);
+        assertThat(head.get("h").asString()).isEqualTo(stored.get(2).get("e").get("hash").asString());
+        assertThat(head.get("c").asLong()).isEqualTo(4);
+        assertThat(verify(tenant)).isEqualTo(new LedgerVerification(3, true, null));
+    }
+
+    @Test
+    void aHeadMovedBehindAReplicasBackFallsBackToASeparateEntry() {
+        String tenant = freshTenant();
+        Neo4jSignalRepository a = new Neo4jSignalRepository(driver, ledger, CLOCK);
+        Neo4jSignalRepository b = new Neo4jSignalRepository(driver, ledger, CLOCK);
+        for (int i = 1; i <= 6; i++) {
+            (i % 2 == 0 ? b : a).saveAll(List.of(signal(tenant, "s-" + i)));
+            if (i == 3) {
+                ledger.record(TenantId.of(tenant), LedgerAction.POLICY, "legalHold false", Sha256.hex("policy"));
+            }
+        }
+        a.saveAll(List.of(signal(tenant, "s-7")));
+        a.saveAll(List.of(signal(tenant, "s-8")));
+
+        // Each replica's guess went stale whenever the other wrote: only a's last write was predicted right.
+        assertThat(a.entriesInUpsert() + b.entriesInUpsert()).isEqualTo(1);
+        assertThat(entries(tenant)).extracting(r -> r.get("e").get("action").asString())
+                .containsExactly("INGEST", "INGEST", "INGEST", "POLICY", "INGEST", "INGEST", "INGEST", "INGEST", "INGEST");
+        assertThat(verify(tenant)).isEqualTo(new LedgerVerification(9, true, null));
+    }
+
+    @Test
+    void aPredictedRowThatCreatesNothingFallsBackAndRecordsOnlyWhatWasCreated() {
+        String tenant = freshTenant();
+        Neo4jSignalRepository replica = new Neo4jSignalRepository(driver, ledger, CLOCK);
+        Signal first = signal(tenant, "s-1");
+        replica.saveAll(List.of(first));
+
+        // Same identity as s-1 under a new provenance id: a duplicate the prediction counted as created.
+        Signal again = new Signal(first.identity(), "latency", 0.5, 1.0, new Provenance("prov-" + UUID.randomUUID(), "req-again",
+                "http", TAGS));
+        replica.saveAll(List.of(signal(tenant, "s-2"), again, signal(tenant, "s-3")));
+        replica.saveAll(List.of(first));
+        replica.saveAll(List.of(signal(tenant, "s-4")));
+
+        assertThat(replica.entriesInUpsert()).isEqualTo(1);
+        assertThat(entries(tenant)).extracting(r -> r.get("e").get("summary").asString())
+                .containsExactly("signals 1-1 (1)", "signals 2-3 (2)", "signals 4-4 (1)");
+        assertThat(verify(tenant)).isEqualTo(new LedgerVerification(3, true, null));
+    }
+
+    @Test
+    void anEditedHeadIsNotFollowedByAPredictedEntry() {
+        String tenant = freshTenant();
+        Neo4jSignalRepository replica = new Neo4jSignalRepository(driver, ledger, CLOCK);
+        replica.saveAll(List.of(signal(tenant, "s-1")));
+        run("MATCH (t:Tenant {tenant_id: $t}) SET t.ledger_hash = $h", Map.of("t", tenant, "h", "f".repeat(64)));
+
+        replica.saveAll(List.of(signal(tenant, "s-2")));
+
+        assertThat(replica.entriesInUpsert()).isZero();
+        assertThat(entries(tenant).get(1).get("e").get("prev_hash").asString()).isEqualTo("f".repeat(64));
+        assertThat(verify(tenant)).isEqualTo(new LedgerVerification(2, false, 2L));
+    }
+
+    @Test
     void theExportChecksAsTheStoredChain() throws Exception {
         String tenant = freshTenant();
         repository.saveAll(List.of(signal(tenant, "s-1"), signal(tenant, "s-2")));
