@@ -9,7 +9,8 @@
 # 2 writers) and the service (`java perf/LoadProbe.java ingest 8 SECONDS 100`), alternately.
 # Around every service run it reads the service's /metrics: transactions the group commit formed,
 # their mean size and time inside Neo4j (ingest_transaction_signals, ingest_transaction_duration_seconds),
-# and the INGEST ledger entries by statement. Prints every run, both medians and the ratio.
+# the INGEST ledger entries by statement, and the materializer's time (it re-sums tenant-123's window
+# on Neo4j while the service run writes it; the ceiling's tenants are never scored). Prints every run, both medians and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3} seconds=${2:-20} warmup=${3:-20}
@@ -18,9 +19,11 @@ stack=${COHERENCE_DEVSTACK:-target/devstack/devstack.json}
 metrics_url=$(sed -n 's/.*"metricsUrl" *: *"\([^"]*\)".*/\1/p' "$stack")
 
 mkdir -p target
+# The service's own driver version (pom.xml), from the local repository.
 mvn -B -q -o dependency:build-classpath -DincludeScope=compile \
     -DincludeGroupIds=org.neo4j.driver,org.neo4j.bolt,org.reactivestreams,io.projectreactor,io.netty \
-    -Dmdep.outputFile=target/perf-ceiling-classpath.txt >/dev/null
+    -Dmdep.outputFile=target/perf-ceiling-classpath.txt >/dev/null 2>target/perf-ceiling-mvn.log \
+  || { cat target/perf-ceiling-mvn.log >&2; exit 1; }
 cp=$(sed 's/\x1b\[[0-9;]*m//g' target/perf-ceiling-classpath.txt)
 
 ceiling() { java -cp "$cp" perf/IngestCeiling.java "$1" 2 1000; }
@@ -54,10 +57,11 @@ for r in $(seq 1 "$rounds"); do
   tx=$(d ingest_transaction_signals_count) signals=$(d ingest_transaction_signals_sum)
   busy=$(d ingest_transaction_duration_seconds_sum)
   upsert=$(d ledger_ingest_entries_total 'statement="upsert"') separate=$(d ledger_ingest_entries_total 'statement="separate"')
+  scoring=$(d materializer_run_duration_seconds_sum)
   echo "round $r service: $rate signals/s, request $(sed -n 's/^latency ms //p' <<< "$out") ms (load $(load))"
-  awk -v tx="$tx" -v s="$signals" -v busy="$busy" -v el="$elapsed" -v up="$upsert" -v sep="$separate" 'BEGIN {
-    if (tx > 0) printf "  group commit: %d transactions, %.0f signals each, %.1f ms each in Neo4j; writer inside Neo4j %.0f %% of %.1f s; ledger entries in the upsert %d, separate %d\n",
-      tx, s / tx, busy * 1000 / tx, 100 * busy / el, el, up, sep }'
+  awk -v tx="$tx" -v s="$signals" -v busy="$busy" -v el="$elapsed" -v up="$upsert" -v sep="$separate" -v m="$scoring" 'BEGIN {
+    if (tx > 0) printf "  group commit: %d transactions, %.0f signals each, %.1f ms each in Neo4j; writer inside Neo4j %.0f %% of %.1f s; ledger entries in the upsert %d, separate %d; materializer runs %.1f s\n",
+      tx, s / tx, busy * 1000 / tx, 100 * busy / el, el, up, sep, m }'
   echo "service $rate" >> "$results"
 done
 
