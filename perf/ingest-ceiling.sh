@@ -9,8 +9,9 @@
 # 2 writers) and the service (`java perf/LoadProbe.java ingest 8 SECONDS 100`), alternately.
 # Around every service run it reads the service's /metrics: transactions the group commit formed,
 # their mean size and time inside Neo4j (ingest_transaction_signals, ingest_transaction_duration_seconds),
-# the INGEST ledger entries by statement, and the materializer's time (it re-sums tenant-123's window
-# on Neo4j while the service run writes it; the ceiling's tenants are never scored). Prints every run, both medians and the ratio.
+# the INGEST ledger entries by statement, and the materializer's time (it re-sums tenant-123's
+# window on Neo4j while the service run writes it; the ceiling's tenants are never scored).
+# Prints every run, both medians and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3} seconds=${2:-20} warmup=${3:-20}
