@@ -92,6 +92,9 @@ public class LibertyStackListener implements TestExecutionListener {
         settings.put("COHERENCE_KAFKA_LAG_INTERVAL", "PT1S");
         settings.put("COHERENCE_KAFKA_RETRY_BACKOFF_MAX", "PT1S");
         settings.putAll(SUBSCRIPTION_LIMITS);
+        // Other suites cut Neo4j: a scheduled retention run that fails then is tried again within
+        // seconds, not the default 15 minutes (RetentionIT waits for a completed one).
+        settings.put("COHERENCE_RETENTION_RETRY_AFTER", "PT10S");
         // The test server's console goes into the build's output: warnings only (messages.log keeps all).
         settings.put("COHERENCE_CONSOLE_LOG_LEVEL", "WARNING");
         settings.put("COHERENCE_PERSISTED_QUERIES_FILE", resourcePath(RETIRING_QUERIES));
