@@ -125,36 +125,41 @@ public class Neo4jSignalRepository implements SignalRepository {
 
     /**
      * The window from its buckets ({@link SignalBuckets}): the buckets of the whole minutes from
-     * {@code $fullFrom} on, plus the signals of the partial minute {@code [$from, $fullFrom)} read
-     * one by one; no upper bound, so future-dated signals count. A tenant whose buckets miss
-     * signals is read from all its signals since {@code $from} instead. A weight above the maximum
-     * (stored before ingest bounded it) counts as the maximum, as in {@code WindowTotals.plus}: two
-     * weights of 1e308 would overflow the sums.
+     * {@code $fullMinute} on, plus the signals of the partial minute {@code [$from, $fullFrom)} read
+     * one by one; no upper bound, so future-dated signals count. {@code bucketed} says whether the
+     * buckets hold every signal of the tenant; when not, {@link #WINDOW_SCAN} is read instead. No
+     * branch on it inside the statement, so the plan never reaches the tenant's other signals.
      */
-    static final String WINDOW_TOTALS = """
+    static final String WINDOW_BUCKETS = """
             OPTIONAL MATCH (t:Tenant {tenant_id: $tenantId})
             WITH t IS NOT NULL AND %s AS bucketed
-            CALL (bucketed) {
-              WITH bucketed WHERE bucketed
+            CALL () {
               MATCH (b:SignalBucket)
               WHERE b.tenant_id = $tenantId AND b.minute >= $fullMinute
-              RETURN sum(b.weighted_value_sum) AS weighted, sum(b.weight_sum) AS weights, sum(b.count) AS n
-              UNION ALL
-              WITH bucketed WHERE bucketed
+              RETURN sum(b.weighted_value_sum) AS bucketWeighted, sum(b.weight_sum) AS bucketWeights, sum(b.count) AS bucketCount
+            }
+            CALL () {
               MATCH (s:Signal)
               WHERE s.tenant_id = $tenantId AND s.ts >= $from AND s.ts < $fullFrom
               WITH s, CASE WHEN s.weight > $maxWeight THEN $maxWeight ELSE s.weight END AS weight
-              RETURN sum(s.value * weight) AS weighted, sum(weight) AS weights, count(s) AS n
-              UNION ALL
-              WITH bucketed WHERE NOT bucketed
-              MATCH (s:Signal)
-              WHERE s.tenant_id = $tenantId AND s.ts >= $from
-              WITH s, CASE WHEN s.weight > $maxWeight THEN $maxWeight ELSE s.weight END AS weight
-              RETURN sum(s.value * weight) AS weighted, sum(weight) AS weights, count(s) AS n
+              RETURN sum(s.value * weight) AS edgeWeighted, sum(weight) AS edgeWeights, count(s) AS edgeCount
             }
-            RETURN coalesce(sum(weighted), 0.0) AS weightedValueSum, coalesce(sum(weights), 0.0) AS weightSum,
-                   coalesce(sum(n), 0) AS count
+            RETURN bucketed, bucketWeighted + edgeWeighted AS weightedValueSum, bucketWeights + edgeWeights AS weightSum,
+                   bucketCount + edgeCount AS count
             """.formatted(SignalBuckets.COMPLETE);
+
+    /**
+     * Every signal of the tenant since {@code $from}: the window of a tenant whose buckets miss
+     * signals. A weight above the maximum (stored before ingest bounded it) counts as the maximum,
+     * as in {@code WindowTotals.plus}: two weights of 1e308 would overflow the sums.
+     */
+    static final String WINDOW_SCAN = """
+            MATCH (s:Signal)
+            WHERE s.tenant_id = $tenantId AND s.ts >= $from
+            WITH s, CASE WHEN s.weight > $maxWeight THEN $maxWeight ELSE s.weight END AS weight
+            RETURN coalesce(sum(s.value * weight), 0.0) AS weightedValueSum,
+                   coalesce(sum(weight), 0.0) AS weightSum, count(s) AS count
+            """;
 
     /** Neo4j ends a window read that runs longer than this (a server-side bound). */
     private static final TransactionConfig READ_TIMEOUT = TransactionConfig.builder().withTimeout(Duration.ofSeconds(5)).build();
@@ -278,8 +283,9 @@ public class Neo4jSignalRepository implements SignalRepository {
     }
 
     /**
-     * One auto-commit read, not a managed transaction: the driver would retry a managed one for up
-     * to its retry time (10 s) while Neo4j is down, and this read is on the degraded read path,
+     * Auto-commit reads (the buckets; the signals too when the buckets miss some), not a managed
+     * transaction: the driver would retry a managed one for up to its retry time (10 s) while Neo4j
+     * is down, and this read is on the degraded read path,
      * where the caller should learn at once that the score is unavailable. Its callers retry by
      * themselves (the materializer on its next tick). Behind a circuit breaker like the writes.
      */
@@ -289,9 +295,12 @@ public class Neo4jSignalRepository implements SignalRepository {
     public WindowTotals windowTotals(TenantId tenant, Instant from) {
         try (var session = driver.session(SessionConfig.builder().withDefaultAccessMode(AccessMode.READ).build())) {
             long fullMinute = SignalBuckets.minuteOf(from.minusNanos(1)) + 1;
-            Record r = session.run(WINDOW_TOTALS, Map.of("tenantId", tenant.value(), "from", utc(from),
-                    "fullMinute", fullMinute, "fullFrom", utc(SignalBuckets.startOf(fullMinute)), "maxWeight", Signal.MAX_WEIGHT),
-                    READ_TIMEOUT).single();
+            Map<String, Object> parameters = Map.of("tenantId", tenant.value(), "from", utc(from),
+                    "fullMinute", fullMinute, "fullFrom", utc(SignalBuckets.startOf(fullMinute)), "maxWeight", Signal.MAX_WEIGHT);
+            Record r = session.run(WINDOW_BUCKETS, parameters, READ_TIMEOUT).single();
+            if (!r.get("bucketed").asBoolean()) {
+                r = session.run(WINDOW_SCAN, parameters, READ_TIMEOUT).single();
+            }
             return new WindowTotals(r.get("weightedValueSum").asDouble(), r.get("weightSum").asDouble(),
                     r.get("count").asLong());
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.exceptions.Neo4jException;
 
 /**
  * Per-tenant, per-minute sums of the signals: {@code (:SignalBucket {tenant_id, minute})} with
@@ -46,11 +47,15 @@ public final class SignalBuckets {
     /**
      * Takes the rows of list {@code removed} out of their buckets; a bucket left without signals
      * goes (so an emptied minute is exactly zero again). Subtraction can leave a sum a rounding
-     * error below zero, where no signal's sum can be: it stays at zero.
+     * error below zero, where no signal's sum can be: it stays at zero. A value or weight that is
+     * not a number (stored by hand, never by ingest) was never in a bucket: its row is skipped, so
+     * such a signal can still be deleted.
      */
     static final String SUBTRACT = """
             CALL (removed) {
               UNWIND removed AS r
+              WITH r WHERE valueType(r.value) IN ['FLOAT NOT NULL', 'INTEGER NOT NULL']
+                       AND valueType(r.weight) IN ['FLOAT NOT NULL', 'INTEGER NOT NULL']
               WITH r.tenantId AS tenantId, %s AS minute, r.value AS value,
                    CASE WHEN r.weight > $maxWeight THEN $maxWeight ELSE r.weight END AS weight
               WITH tenantId, minute, sum(value * weight) AS weighted, sum(weight) AS weights, count(*) AS n
@@ -121,19 +126,25 @@ public final class SignalBuckets {
                 page = session.executeRead(tx -> tx.run(INCOMPLETE, Map.of("after", from, "limit", 100))
                         .list(r -> r.get("tenantId").asString()));
                 for (String tenant : page) {
-                    session.executeWriteWithoutResult(tx -> {
-                        tx.run(Neo4jSignalRepository.LOCK_TENANTS, Map.of("tenants", List.of(tenant))).consume();
-                        tx.run(REBUILD, Map.of("tenantId", tenant, "maxWeight", Signal.MAX_WEIGHT)).consume();
-                    });
+                    try {
+                        session.executeWriteWithoutResult(tx -> {
+                            tx.run(Neo4jSignalRepository.LOCK_TENANTS, Map.of("tenants", List.of(tenant))).consume();
+                            tx.run(REBUILD, Map.of("tenantId", tenant, "maxWeight", Signal.MAX_WEIGHT)).consume();
+                        });
+                        rebuilt++;
+                    } catch (Neo4jException e) {
+                        // A signal whose value is not a number: the tenant's window stays read from its
+                        // signals, where scoring it fails and backs off as before; the start goes on.
+                        LOG.warning(() -> "Signal buckets of tenant_id=" + tenant + " not built: " + e.getMessage());
+                    }
                 }
             }
-            rebuilt += page.size();
             if (page.size() < 100) {
                 int done = rebuilt;
                 if (done > 0) {
                     LOG.info(() -> "Signal buckets built for " + done + " tenants");
                 }
-                return rebuilt;
+                return done;
             }
             after = page.get(page.size() - 1);
         }

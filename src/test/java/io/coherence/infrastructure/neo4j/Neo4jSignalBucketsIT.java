@@ -200,6 +200,28 @@ class Neo4jSignalBucketsIT {
     }
 
     @Test
+    void aSignalThatIsNotANumberNeitherStopsTheBackfillNorItsOwnDeletion() {
+        repository.saveAll(List.of(signal("fine", now.minus(Duration.ofHours(3)), 0.5, 1.0)));
+        try (var session = driver.session()) {
+            session.run("""
+                    MATCH (t:Tenant {tenant_id: $tenantId})
+                    SET t.signal_version = t.signal_version + 1
+                    CREATE (t)-[:EMITS]->(:Signal {tenant_id: $tenantId, source: 'legacy', signal_id: 'nan', ts: $ts,
+                                                   type: 'latency', value: 'not a number', weight: 1.0, provenance_id: 'nan'})
+                    """, Map.of("tenantId", tenant.value(), "ts", now.minus(Duration.ofHours(3)).atZone(ZoneOffset.UTC))).consume();
+        }
+
+        SignalBuckets.backfill(driver);
+
+        Neo4jRetentionStore retention = new Neo4jRetentionStore(driver, new Neo4jLedger(driver));
+        assertThat(retention.deleteBefore(tenant, now.minus(Duration.ofHours(1)), 10, RetentionTier.STANDARD_365D, now)
+                .deleted()).isEqualTo(2);
+        assertThat(BucketCheck.stored(driver, tenant)).isEmpty();
+        SignalBuckets.backfill(driver);
+        assertThat(bucketedVersion()).isEqualTo(2);
+    }
+
+    @Test
     void concurrentWritersOfOneTenantKeepEveryBucketExact() throws Exception {
         int writers = 6;
         int batches = 10;
