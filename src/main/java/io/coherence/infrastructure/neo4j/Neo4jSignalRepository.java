@@ -85,7 +85,8 @@ public class Neo4jSignalRepository implements SignalRepository {
             WITH collect({index: row.index, provenanceId: s.provenance_id, sequence: s.sequence, created: created, t: t,
                           tenantId: row.tenantId, ts: s.ts, value: s.value, weight: s.weight}) AS written
             WITH written, [w IN written WHERE w.created] AS added
-            %2$s            CALL (written) {
+            %2$s
+            CALL (written) {
               UNWIND $entries AS e
               MATCH (t:Tenant {tenant_id: e.tenantId})
               WITH e, t
@@ -102,7 +103,7 @@ public class Neo4jSignalRepository implements SignalRepository {
             RETURN w.index AS index, w.provenanceId AS provenanceId, w.sequence AS sequence, w.created AS created,
                    t.tenant_id AS tenantId, t.ledger_sequence AS ledgerSequence, t.ledger_hash AS ledgerHash,
                    t.ledger_covered AS ledgerCovered, t.signal_version AS signalVersion, t.tenant_id IN ledgered AS ledgered
-            """.formatted(SignalBuckets.COMPLETE, SignalBuckets.ADD, Neo4jLedger.ENTRY_NODE);
+            """.formatted(SignalBuckets.COMPLETE, SignalBuckets.ADD.stripTrailing(), Neo4jLedger.ENTRY_NODE);
 
     /**
      * Runs first in every write transaction: takes the write lock of each existing tenant, in sorted
