@@ -6,6 +6,7 @@ import io.coherence.domain.erasure.ErasureSubject;
 import io.coherence.domain.provenance.LedgerAction;
 import io.coherence.domain.provenance.LedgerEntry;
 import io.coherence.domain.provenance.Sha256;
+import io.coherence.domain.signal.Signal;
 import io.coherence.domain.tenant.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,7 +29,9 @@ import org.neo4j.driver.TransactionContext;
  * over the batches' digests, so the audit can be matched entry by entry against the ledger.
  * MINIMIZE keeps type, value, weight, ts and the policy tags, and replaces the source with
  * {@value #ERASED_SOURCE}, the signal id and provenance id with random UUIDs (keeping the
- * identity (tenant_id, source, signal_id, ts) unique), and removes the request hash and origin.
+ * identity (tenant_id, source, signal_id, ts) unique), and removes the request hash and origin;
+ * it leaves the per-minute buckets ({@link SignalBuckets}) as they are, since they sum value,
+ * weight and ts only. DELETE takes the signals out of their buckets in the same transaction.
  */
 @ApplicationScoped
 public class Neo4jErasureGraph implements ErasureGraph {
@@ -59,11 +62,14 @@ public class Neo4jErasureGraph implements ErasureGraph {
 
     static final String COUNT = "RETURN count(s) AS n";
 
+    /** The deleted signals leave their buckets in the same statement. */
     static final String DELETE = """
             UNWIND $ids AS id
             MATCH (s:Signal) WHERE elementId(s) = id
+            WITH s, {tenantId: s.tenant_id, ts: s.ts, value: s.value, weight: s.weight} AS r
             DETACH DELETE s
-            """;
+            WITH collect(r) AS removed
+            %s""".formatted(SignalBuckets.SUBTRACT);
 
     static final String MINIMIZE = """
             UNWIND $ids AS id
@@ -149,7 +155,7 @@ public class Neo4jErasureGraph implements ErasureGraph {
                     provenanceIds.add(r.get("provenanceId").isNull() ? "" : r.get("provenanceId").asString());
                 }
                 if (scope == ErasureScope.DELETE) {
-                    tx.run(DELETE, Map.of("ids", ids)).consume();
+                    tx.run(DELETE, Map.of("ids", ids, "maxWeight", Signal.MAX_WEIGHT)).consume();
                 } else {
                     tx.run(MINIMIZE, Map.of("ids", ids, "erasedSource", ERASED_SOURCE, "requestId", request.toString())).consume();
                 }

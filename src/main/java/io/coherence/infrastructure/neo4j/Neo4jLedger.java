@@ -41,10 +41,14 @@ import org.neo4j.driver.types.TypeSystem;
 @ApplicationScoped
 public class Neo4jLedger implements ProvenanceLedger, LedgerExporter {
 
-    /** Reads (and write-locks) each tenant's head, creating the tenant node if needed. */
+    /**
+     * Reads (and write-locks) each tenant's head, creating the tenant node if needed (without
+     * signals, so its signal buckets are complete: {@link SignalBuckets}).
+     */
     static final String HEADS = """
             UNWIND $tenants AS tenantId
             MERGE (t:Tenant {tenant_id: tenantId})
+              ON CREATE SET t.bucketed_version = 0
             SET t.ledger_sequence = coalesce(t.ledger_sequence, 0)
             RETURN tenantId, t.ledger_sequence AS sequence, t.ledger_hash AS hash
             """;

@@ -4,6 +4,7 @@ import io.coherence.application.retention.RetentionStore;
 import io.coherence.domain.provenance.LedgerAction;
 import io.coherence.domain.retention.RetentionEntry;
 import io.coherence.domain.retention.RetentionTier;
+import io.coherence.domain.signal.Signal;
 import io.coherence.domain.tenant.TenantId;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
@@ -25,7 +26,8 @@ import org.neo4j.driver.TransactionConfig;
  * transaction that takes the tenant's lock first (ingest's lock order, {@link
  * Neo4jSignalRepository#LOCK_TENANTS}: tenant, then signals), and appends the batch's RETENTION
  * ledger entry in that same transaction, so the deletion and its record commit together or not
- * at all. The score bookkeeping it touches is {@link Neo4jScoreProjection}'s: a score node whose
+ * at all; the deleted signals leave their tenant's buckets ({@link SignalBuckets}) in that
+ * transaction too. The score bookkeeping it touches is {@link Neo4jScoreProjection}'s: a score node whose
  * {@code scored_version} is behind the tenant's {@code signal_version} is pending; one without
  * {@code updated_at} is never stale.
  */
@@ -49,15 +51,21 @@ public class Neo4jRetentionStore implements RetentionStore {
             RETURN count(s) AS n
             """;
 
-    /** Reads what the ledger entry needs before the nodes (and their EMITS relationships) go. */
+    /**
+     * Reads what the ledger entry and the buckets need before the nodes (and their EMITS
+     * relationships) go; the deleted signals leave their buckets in the same statement.
+     */
     static final String DELETE_BEFORE = """
             MATCH (s:Signal)
             WHERE s.tenant_id = $tenantId AND s.ts < $cutoff
             WITH s LIMIT $limit
-            WITH s, s.provenance_id AS provenanceId, s.ts AS ts
+            WITH s, {provenanceId: s.provenance_id, tenantId: s.tenant_id, ts: s.ts, value: s.value, weight: s.weight} AS r
             DETACH DELETE s
-            RETURN provenanceId, ts
-            """;
+            WITH collect(r) AS removed
+            %s
+            UNWIND removed AS r
+            RETURN r.provenanceId AS provenanceId, r.ts AS ts
+            """.formatted(SignalBuckets.SUBTRACT);
 
     /** -1 is below any version: the materializer finds the tenant pending and scores it again. */
     static final String RESCORE = """
@@ -124,7 +132,7 @@ public class Neo4jRetentionStore implements RetentionStore {
             return session.executeWrite(tx -> {
                 tx.run(Neo4jSignalRepository.LOCK_TENANTS, Map.of("tenants", List.of(tenant.value()))).consume();
                 List<Record> deleted = tx.run(DELETE_BEFORE, Map.of("tenantId", tenant.value(),
-                        "cutoff", Neo4jSignalRepository.utc(cutoff), "limit", limit)).list();
+                        "cutoff", Neo4jSignalRepository.utc(cutoff), "limit", limit, "maxWeight", Signal.MAX_WEIGHT)).list();
                 if (deleted.isEmpty()) {
                     return new PrunedBatch(0, null);
                 }

@@ -59,11 +59,13 @@ public class Neo4jSignalRepository implements SignalRepository {
      * ones and the rows that created signals of the tenant are exactly the predicted rows with the
      * predicted sequences. Every row comes back with its tenant's head and whether its entry is
      * written ({@code ledgered}); for the other tenants that head is the one their entry follows,
-     * read without a round trip of its own.
+     * read without a round trip of its own. The created signals are added to their tenant's
+     * per-minute buckets ({@link SignalBuckets}) after the collect, under the tenant's lock.
      */
     static final String UPSERT = """
             UNWIND $rows AS row
             MERGE (t:Tenant {tenant_id: row.tenantId})
+              ON CREATE SET t.bucketed_version = 0
             WITH t, row, coalesce(head(COLLECT {
                 MATCH (stored:Signal {tenant_id: row.tenantId, source: row.source, signal_id: row.assignedTsOf})
                 RETURN stored.ts ORDER BY stored.ts LIMIT 1 }), row.ts) AS ts
@@ -76,10 +78,14 @@ public class Neo4jSignalRepository implements SignalRepository {
             WITH t, s, row, coalesce(s.created_by_write = row.writeToken, false) AS created
             FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
               CREATE (t)-[:EMITS]->(s)
+              SET t.bucketed_version = CASE WHEN %1$s THEN t.bucketed_version + 1 ELSE t.bucketed_version END
               SET t.signal_version = coalesce(t.signal_version, 0) + 1
               SET s.sequence = t.signal_version
               REMOVE s.created_by_write)
-            WITH collect({index: row.index, provenanceId: s.provenance_id, sequence: s.sequence, created: created, t: t}) AS written
+            WITH collect({index: row.index, provenanceId: s.provenance_id, sequence: s.sequence, created: created, t: t,
+                          tenantId: row.tenantId, ts: s.ts, value: s.value, weight: s.weight}) AS written
+            WITH written, [w IN written WHERE w.created] AS added
+            %2$s
             CALL (written) {
               UNWIND $entries AS e
               MATCH (t:Tenant {tenant_id: e.tenantId})
@@ -88,7 +94,7 @@ public class Neo4jSignalRepository implements SignalRepository {
                 AND (e.headSequence = 0 OR t.ledger_hash = e.prevHash)
                 AND coalesce(t.ledger_covered, 0) = e.coveredBefore
                 AND [w IN written WHERE w.created AND w.t = t | [w.index, w.sequence]] = e.rows
-              CREATE %s
+              CREATE %3$s
               SET t.ledger_sequence = e.sequence, t.ledger_hash = e.hash, t.ledger_covered = e.coveredTo
               RETURN collect(e.tenantId) AS ledgered
             }
@@ -97,7 +103,7 @@ public class Neo4jSignalRepository implements SignalRepository {
             RETURN w.index AS index, w.provenanceId AS provenanceId, w.sequence AS sequence, w.created AS created,
                    t.tenant_id AS tenantId, t.ledger_sequence AS ledgerSequence, t.ledger_hash AS ledgerHash,
                    t.ledger_covered AS ledgerCovered, t.signal_version AS signalVersion, t.tenant_id IN ledgered AS ledgered
-            """.formatted(Neo4jLedger.ENTRY_NODE);
+            """.formatted(SignalBuckets.COMPLETE, SignalBuckets.ADD.stripTrailing(), Neo4jLedger.ENTRY_NODE);
 
     /**
      * Runs first in every write transaction: takes the write lock of each existing tenant, in sorted
@@ -119,10 +125,36 @@ public class Neo4jSignalRepository implements SignalRepository {
     static final String LOCK_AND_UPSERT = "CALL () {\n" + LOCK_TENANTS + "}\n" + UPSERT;
 
     /**
-     * A weight above the maximum (stored before ingest bounded it) counts as the maximum, as in
-     * {@code WindowTotals.plus}: two weights of 1e308 would overflow the sums.
+     * The window from its buckets ({@link SignalBuckets}): the buckets of the whole minutes from
+     * {@code $fullMinute} on, plus the signals of the partial minute {@code [$from, $fullFrom)} read
+     * one by one; no upper bound, so future-dated signals count. {@code bucketed} says whether the
+     * buckets hold every signal of the tenant; when not, {@link #WINDOW_SCAN} is read instead. No
+     * branch on it inside the statement, so the plan never reaches the tenant's other signals.
      */
-    static final String WINDOW_TOTALS = """
+    static final String WINDOW_BUCKETS = """
+            OPTIONAL MATCH (t:Tenant {tenant_id: $tenantId})
+            WITH t IS NOT NULL AND %s AS bucketed
+            CALL () {
+              MATCH (b:SignalBucket)
+              WHERE b.tenant_id = $tenantId AND b.minute >= $fullMinute
+              RETURN sum(b.weighted_value_sum) AS bucketWeighted, sum(b.weight_sum) AS bucketWeights, sum(b.count) AS bucketCount
+            }
+            CALL () {
+              MATCH (s:Signal)
+              WHERE s.tenant_id = $tenantId AND s.ts >= $from AND s.ts < $fullFrom
+              WITH s, CASE WHEN s.weight > $maxWeight THEN $maxWeight ELSE s.weight END AS weight
+              RETURN sum(s.value * weight) AS edgeWeighted, sum(weight) AS edgeWeights, count(s) AS edgeCount
+            }
+            RETURN bucketed, bucketWeighted + edgeWeighted AS weightedValueSum, bucketWeights + edgeWeights AS weightSum,
+                   bucketCount + edgeCount AS count
+            """.formatted(SignalBuckets.COMPLETE);
+
+    /**
+     * Every signal of the tenant since {@code $from}: the window of a tenant whose buckets miss
+     * signals. A weight above the maximum (stored before ingest bounded it) counts as the maximum,
+     * as in {@code WindowTotals.plus}: two weights of 1e308 would overflow the sums.
+     */
+    static final String WINDOW_SCAN = """
             MATCH (s:Signal)
             WHERE s.tenant_id = $tenantId AND s.ts >= $from
             WITH s, CASE WHEN s.weight > $maxWeight THEN $maxWeight ELSE s.weight END AS weight
@@ -202,7 +234,7 @@ public class Neo4jSignalRepository implements SignalRepository {
         long started = System.nanoTime();
         try (var session = driver.session(SessionConfig.defaultConfig())) {
             written = session.executeWrite(tx -> {
-                List<Record> upserted = tx.run(LOCK_AND_UPSERT, Map.of("tenants", tenants, "rows", rows, "entries", predicted)).list();
+                List<Record> upserted = tx.run(LOCK_AND_UPSERT, Map.of("tenants", tenants, "rows", rows, "entries", predicted, "maxWeight", Signal.MAX_WEIGHT)).list();
                 IngestLedger entries = IngestLedger.of(signals, upserted);
                 List<LedgerEntry> appended = ledger.appendAfter(tx, entries.heads(), entries.appends(), at);
                 return new Written(upserted, LedgerTips.after(upserted, entries.appends(), appended), entries.ledgered(),
@@ -252,8 +284,9 @@ public class Neo4jSignalRepository implements SignalRepository {
     }
 
     /**
-     * One auto-commit read, not a managed transaction: the driver would retry a managed one for up
-     * to its retry time (10 s) while Neo4j is down, and this read is on the degraded read path,
+     * Auto-commit reads (the buckets; the signals too when the buckets miss some), not a managed
+     * transaction: the driver would retry a managed one for up to its retry time (10 s) while Neo4j
+     * is down, and this read is on the degraded read path,
      * where the caller should learn at once that the score is unavailable. Its callers retry by
      * themselves (the materializer on its next tick). Behind a circuit breaker like the writes.
      */
@@ -262,8 +295,13 @@ public class Neo4jSignalRepository implements SignalRepository {
     @WithSpan(value = "neo4j window totals", kind = SpanKind.CLIENT)
     public WindowTotals windowTotals(TenantId tenant, Instant from) {
         try (var session = driver.session(SessionConfig.builder().withDefaultAccessMode(AccessMode.READ).build())) {
-            Record r = session.run(WINDOW_TOTALS, Map.of("tenantId", tenant.value(), "from", utc(from), "maxWeight", Signal.MAX_WEIGHT),
-                    READ_TIMEOUT).single();
+            long fullMinute = SignalBuckets.minuteOf(from.minusNanos(1)) + 1;
+            Map<String, Object> parameters = Map.of("tenantId", tenant.value(), "from", utc(from),
+                    "fullMinute", fullMinute, "fullFrom", utc(SignalBuckets.startOf(fullMinute)), "maxWeight", Signal.MAX_WEIGHT);
+            Record r = session.run(WINDOW_BUCKETS, parameters, READ_TIMEOUT).single();
+            if (!r.get("bucketed").asBoolean()) {
+                r = session.run(WINDOW_SCAN, parameters, READ_TIMEOUT).single();
+            }
             return new WindowTotals(r.get("weightedValueSum").asDouble(), r.get("weightSum").asDouble(),
                     r.get("count").asLong());
         }

@@ -87,6 +87,9 @@ class Neo4jErasureGraphIT {
 
         assertThat(stored("s.source = 'device-7'")).isEmpty();
         assertThat(stored("s.source = 'device-8'")).hasSize(2);
+        BucketCheck.assertBucketsMatchSignals(driver, tenant);
+        assertThat(BucketCheck.stored(driver, tenant).values()).as("device-8's two signals, value 0.25, weight 2")
+                .containsExactly(new BucketCheck.Sums(1.0, 4.0, 2));
         assertThat(graph.count(tenant, DEVICE_7, ErasureScope.DELETE)).isZero();
         ErasureGraph.Progress progress = graph.progress(request);
         assertThat(progress.before()).isEqualTo(5);
@@ -128,6 +131,8 @@ class Neo4jErasureGraphIT {
         });
         assertThat(minimized.stream().map(r -> r.get("s").asNode().get("signal_id").asString()).distinct()).hasSize(3);
         assertThat(graph.count(tenant, DEVICE_7, ErasureScope.MINIMIZE)).isZero();
+        assertThat(BucketCheck.stored(driver, tenant).values()).as("minimized signals still count")
+                .containsExactly(new BucketCheck.Sums(1.5, 6.0, 3));
         // A subject named like the minimized source never reaches them.
         assertThat(graph.count(tenant, new ErasureSubject("erased"), ErasureScope.DELETE)).isZero();
 
@@ -135,6 +140,7 @@ class Neo4jErasureGraphIT {
         UUID offBoarding = UUID.randomUUID();
         assertThat(graph.eraseBatch(offBoarding, tenant, new ErasureSubject("*"), ErasureScope.DELETE, 10, now)).isEqualTo(3);
         assertThat(stored("true")).isEmpty();
+        assertThat(BucketCheck.stored(driver, tenant)).isEmpty();
     }
 
     @Test
