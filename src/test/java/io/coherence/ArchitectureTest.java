@@ -18,9 +18,13 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Keeps the arrows pointing inward: interfaces → application → domain ← infrastructure. */
+/**
+ * Keeps the arrows pointing inward (interfaces → application → domain ← infrastructure), the
+ * application free of transports, the infrastructure adapters independent, and no package cycles.
+ */
 class ArchitectureTest {
 
     private static JavaClasses main;
@@ -72,6 +76,26 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.coherence.infrastructure..")
                 .should().dependOnClassesThat().resideInAPackage("io.coherence.interfaces..")
                 .check(main);
+    }
+
+    @Test
+    void theApplicationSpeaksNoTransport() {
+        noClasses().that().resideInAPackage("io.coherence.application..")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "jakarta.ws.rs..", "jakarta.websocket..")
+                .because("HTTP, JAX-RS and WebSocket belong to the interfaces; use cases take plain values")
+                .check(main);
+    }
+
+    @Test
+    void infrastructureAdaptersAreIndependentOfEachOther() {
+        slices().matching("io.coherence.infrastructure.(*)..").should().notDependOnEachOther()
+                .because("each adapter reaches one engine; what they share lives in infrastructure itself")
+                .check(main);
+    }
+
+    @Test
+    void noPackagesDependOnEachOtherInACycle() {
+        slices().matching("io.coherence.(**)").should().beFreeOfCycles().check(main);
     }
 
     /** package-info.java without annotations compiles to nothing, so look at the sources. */

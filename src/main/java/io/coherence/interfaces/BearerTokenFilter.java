@@ -1,7 +1,6 @@
 package io.coherence.interfaces;
 
 import io.coherence.application.CoherenceException;
-import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.TokenVerifier;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;

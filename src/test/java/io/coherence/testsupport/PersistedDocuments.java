@@ -1,7 +1,7 @@
 package io.coherence.testsupport;
 
-import io.coherence.interfaces.graphql.PersistedQueries;
-import io.coherence.interfaces.graphql.PersistedQueryRegistry;
+import io.coherence.interfaces.graphql.PersistedQueryCatalog;
+import io.coherence.interfaces.graphql.PersistedQueryResolver;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -13,12 +13,12 @@ import java.util.Optional;
  */
 public final class PersistedDocuments {
 
-    private static final PersistedQueries KNOWN = load();
+    private static final PersistedQueryCatalog KNOWN = load();
 
     private PersistedDocuments() {
     }
 
-    public static PersistedQueries.Entry byId(String id) {
+    public static PersistedQueryCatalog.Entry byId(String id) {
         return KNOWN.entries().stream().filter(e -> e.id().equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no persisted query " + id));
     }
@@ -31,9 +31,9 @@ public final class PersistedDocuments {
         return byId(id).sha256();
     }
 
-    private static PersistedQueries load() {
+    private static PersistedQueryCatalog load() {
         try {
-            return PersistedQueryRegistry.read(Optional.of(
+            return PersistedQueryResolver.read(Optional.of(
                     Path.of(PersistedDocuments.class.getResource(LibertyStackListener.RETIRING_QUERIES).toURI()).toString()));
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);

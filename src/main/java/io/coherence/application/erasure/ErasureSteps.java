@@ -1,12 +1,12 @@
 package io.coherence.application.erasure;
 
 import io.coherence.application.events.EventSettings;
-import io.coherence.application.query.ScoreCache;
 import io.coherence.domain.erasure.ErasureRequest;
 import io.coherence.domain.erasure.ErasureScope;
 import io.coherence.domain.erasure.ErasureStep;
 import io.coherence.domain.erasure.ErasureSubject;
 import io.coherence.domain.score.CoherenceScore;
+import io.coherence.domain.score.ScoreCache;
 import io.coherence.domain.score.ScoreRepository;
 import io.coherence.domain.tenant.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;

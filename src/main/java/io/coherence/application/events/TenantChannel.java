@@ -1,5 +1,6 @@
 package io.coherence.application.events;
 
+import io.coherence.application.ErrorCode;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class TenantChannel {
 
-    static final String RATE_LIMITED = "EVENTS_RATE_LIMITED";
+    static final String RATE_LIMITED = ErrorCode.EVENTS_RATE_LIMITED.name();
 
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final TenantSequencer sequencer;

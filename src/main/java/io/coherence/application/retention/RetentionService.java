@@ -1,11 +1,11 @@
 package io.coherence.application.retention;
 
 import io.coherence.application.TenantIds;
-import io.coherence.application.query.ScoreCache;
 import io.coherence.application.scoring.ScoringSettings;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
+import io.coherence.domain.score.ScoreCache;
 import io.coherence.domain.score.ScoreRepository;
 import io.coherence.domain.tenant.TenantDataPolicies;
 import io.coherence.domain.tenant.TenantDataPolicy;

@@ -2,9 +2,9 @@ package io.coherence.application.scoring;
 
 import io.coherence.application.events.EventBus;
 import io.coherence.application.events.ScoreChanged;
-import io.coherence.application.query.ScoreCache;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.PendingTenant;
+import io.coherence.domain.score.ScoreCache;
 import io.coherence.domain.score.ScoreCalculator;
 import io.coherence.domain.score.ScoreProjection;
 import io.coherence.domain.score.ScoreRepository;

@@ -7,16 +7,16 @@ import io.coherence.domain.policy.Caller;
 import io.coherence.domain.policy.Decision;
 import io.coherence.domain.policy.PolicyDecisionPoint;
 import io.coherence.domain.policy.PolicyInput;
-import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.tenant.PolicyTags;
 import io.coherence.domain.tenant.TenantDataPolicies;
 import io.coherence.domain.tenant.TenantDataPolicy;
 import io.coherence.domain.tenant.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
-import java.util.logging.Logger;
 
 /** The policy enforcement point: every entry point asks here, and only here, before acting. */
 @ApplicationScoped

@@ -1,6 +1,6 @@
 package io.coherence.application.security;
 
-import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.tenant.PolicyTags;
 
 /** What policies are told besides the caller: the data's policy tags and the deployment's region. */
 public record PolicySettings(PolicyTags tags, String region) {

@@ -1,6 +1,6 @@
 package io.coherence.domain.policy;
 
-import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.tenant.PolicyTags;
 import java.util.Objects;
 
 /**

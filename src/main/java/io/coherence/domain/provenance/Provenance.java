@@ -1,5 +1,6 @@
 package io.coherence.domain.provenance;
 
+import io.coherence.domain.tenant.PolicyTags;
 import java.util.Objects;
 
 /**

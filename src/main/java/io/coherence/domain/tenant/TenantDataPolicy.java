@@ -1,6 +1,5 @@
 package io.coherence.domain.tenant;
 
-import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.retention.RetentionTier;
 import io.coherence.domain.retention.RetentionVerdict;
 import java.time.Instant;

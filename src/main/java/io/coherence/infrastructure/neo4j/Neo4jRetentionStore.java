@@ -2,7 +2,7 @@ package io.coherence.infrastructure.neo4j;
 
 import io.coherence.application.retention.RetentionStore;
 import io.coherence.domain.provenance.LedgerAction;
-import io.coherence.domain.retention.RetentionEntry;
+import io.coherence.domain.provenance.RetentionEntry;
 import io.coherence.domain.retention.RetentionTier;
 import io.coherence.domain.signal.Signal;
 import io.coherence.domain.tenant.TenantId;

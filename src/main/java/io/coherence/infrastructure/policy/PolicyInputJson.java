@@ -4,7 +4,7 @@ import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
 import io.coherence.domain.policy.Decision;
 import io.coherence.domain.policy.PolicyInput;
-import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.tenant.PolicyTags;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

@@ -1,7 +1,6 @@
 package io.coherence.infrastructure.ratelimit;
 
 import io.coherence.application.limits.RateBuckets;
-import io.coherence.infrastructure.redis.RedisRateBuckets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;

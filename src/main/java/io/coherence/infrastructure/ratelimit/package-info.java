@@ -1,5 +1,5 @@
 /**
- * Token buckets for the rate limits (Bucket4j) in this process, and the choice between them and
- * the Redis ones ({@code infrastructure.redis.RedisRateBuckets}) that every replica shares.
+ * Token buckets for the rate limits (Bucket4j): in this process, or in Redis (Redisson) where every
+ * replica shares them, and the choice between the two.
  */
 package io.coherence.infrastructure.ratelimit;

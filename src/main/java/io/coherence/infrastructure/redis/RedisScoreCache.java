@@ -1,8 +1,8 @@
 package io.coherence.infrastructure.redis;
 
 import io.coherence.application.StoreProbe;
-import io.coherence.application.query.ScoreCache;
 import io.coherence.domain.score.CoherenceScore;
+import io.coherence.domain.score.ScoreCache;
 import io.coherence.domain.score.ScoreStatus;
 import io.coherence.domain.tenant.TenantId;
 import io.opentelemetry.api.trace.SpanKind;

@@ -1,5 +1,5 @@
 /**
- * Redis adapters (Redisson): the JCache score cache, the pub/sub event bridge between replicas,
- * and the rate-limit buckets every replica shares.
+ * Redis adapters (Redisson): the JCache score cache and the pub/sub event bridge between replicas
+ * (the shared rate-limit buckets are {@code infrastructure.ratelimit}'s).
  */
 package io.coherence.infrastructure.redis;

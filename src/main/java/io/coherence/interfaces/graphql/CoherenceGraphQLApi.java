@@ -4,9 +4,9 @@ import io.coherence.application.CoherenceException;
 import io.coherence.application.ingest.IngestService;
 import io.coherence.application.query.ScoreAnswer;
 import io.coherence.application.query.ScoreQueryService;
-import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
+import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.OperationOutcome;
 import io.coherence.interfaces.telemetry.TracedOperation;
 import jakarta.enterprise.context.RequestScoped;
@@ -39,7 +39,7 @@ public class CoherenceGraphQLApi {
     PolicyEnforcer enforcer;
 
     @Inject
-    GraphQLErrorCodes errorCodes;
+    GraphQLRefusals refusals;
 
     @Inject
     HttpServletRequest request;
@@ -57,7 +57,7 @@ public class CoherenceGraphQLApi {
             }
             return CoherenceScoreView.of(answer.score());
         } catch (CoherenceException e) {
-            throw errorCodes.register(e);
+            throw refusals.refuse(e);
         }
     }
 
@@ -71,7 +71,7 @@ public class CoherenceGraphQLApi {
             OperationOutcome.ingested(request, ingest.ingest(caller, List.of(input.toSubmission()), false, "graphql").items());
             return true;
         } catch (CoherenceException e) {
-            throw errorCodes.register(e);
+            throw refusals.refuse(e);
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.coherence.interfaces.graphql;
 
 import io.coherence.application.CoherenceException;
-import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.tenant.DataPolicyService;
+import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.telemetry.TracedOperation;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -30,7 +30,7 @@ public class DataPolicyGraphQLApi {
     PolicyEnforcer enforcer;
 
     @Inject
-    GraphQLErrorCodes errorCodes;
+    GraphQLRefusals refusals;
 
     @Query("tenantDataPolicy")
     @TracedOperation("graphql query tenantDataPolicy")
@@ -40,7 +40,7 @@ public class DataPolicyGraphQLApi {
         try {
             return new TenantDataPolicyView(policies.get(enforcer.authenticated(callers.current()), tenantId));
         } catch (CoherenceException e) {
-            throw errorCodes.register(e);
+            throw refusals.refuse(e);
         }
     }
 
@@ -52,7 +52,7 @@ public class DataPolicyGraphQLApi {
         try {
             return new TenantDataPolicyView(policies.change(enforcer.authenticated(callers.current()), input.toChange()));
         } catch (CoherenceException e) {
-            throw errorCodes.register(e);
+            throw refusals.refuse(e);
         }
     }
 }

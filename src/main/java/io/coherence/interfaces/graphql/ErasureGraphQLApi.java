@@ -2,9 +2,9 @@ package io.coherence.interfaces.graphql;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.erasure.ErasureService;
-import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
+import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.telemetry.TracedOperation;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -31,7 +31,7 @@ public class ErasureGraphQLApi {
     PolicyEnforcer enforcer;
 
     @Inject
-    GraphQLErrorCodes errorCodes;
+    GraphQLRefusals refusals;
 
     @Mutation("requestErasure")
     @TracedOperation("graphql mutation requestErasure")
@@ -44,7 +44,7 @@ public class ErasureGraphQLApi {
             return ErasureRequestView.of(erasure.requestErasure(caller, input.getTenantId(), input.getSubjectId(),
                     input.getScope()));
         } catch (CoherenceException e) {
-            throw errorCodes.register(e);
+            throw refusals.refuse(e);
         }
     }
 
@@ -57,7 +57,7 @@ public class ErasureGraphQLApi {
             Caller caller = enforcer.authenticated(callers.current());
             return erasure.erasureRequest(caller, tenantId, id).map(ErasureRequestView::of).orElse(null);
         } catch (CoherenceException e) {
-            throw errorCodes.register(e);
+            throw refusals.refuse(e);
         }
     }
 }

@@ -8,6 +8,7 @@ import graphql.language.InlineFragment;
 import graphql.language.OperationDefinition;
 import graphql.language.Selection;
 import graphql.language.SelectionSet;
+import io.coherence.application.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public final class GraphQLLimits {
 
     /** A refused document: the error code and a message naming the limit. */
-    public record Refusal(String code, String message) {
+    public record Refusal(ErrorCode code, String message) {
     }
 
     private final int maxDocumentBytes;
@@ -56,7 +57,7 @@ public final class GraphQLLimits {
     public Optional<Refusal> checkSize(String document) {
         int bytes = document.length() > maxDocumentBytes ? document.getBytes(StandardCharsets.UTF_8).length : 0;
         if (bytes > maxDocumentBytes) {
-            return Optional.of(new Refusal("DOCUMENT_TOO_LARGE",
+            return Optional.of(new Refusal(ErrorCode.DOCUMENT_TOO_LARGE,
                     "the document has " + bytes + " bytes; at most " + maxDocumentBytes + " are accepted"));
         }
         return Optional.empty();
@@ -65,7 +66,7 @@ public final class GraphQLLimits {
     public Optional<Refusal> check(Document document, String operationName) {
         List<OperationDefinition> operations = document.getDefinitionsOfType(OperationDefinition.class);
         if (operations.size() > maxOperations) {
-            return Optional.of(new Refusal("TOO_MANY_OPERATIONS", "the document holds " + operations.size()
+            return Optional.of(new Refusal(ErrorCode.TOO_MANY_OPERATIONS, "the document holds " + operations.size()
                     + " operations; at most " + maxOperations + " are accepted"));
         }
         Map<String, FragmentDefinition> fragments = new HashMap<>();
@@ -80,15 +81,15 @@ public final class GraphQLLimits {
             }
             Shape shape = measure.of(operation.getSelectionSet());
             if (shape.depth() > maxDepth) {
-                return Optional.of(new Refusal("QUERY_TOO_DEEP",
+                return Optional.of(new Refusal(ErrorCode.QUERY_TOO_DEEP,
                         "the operation is " + shape.depth() + " levels deep; at most " + maxDepth + " are accepted"));
             }
             if (shape.fields() > maxFields) {
-                return Optional.of(new Refusal("QUERY_TOO_COMPLEX", "the operation selects " + shape.fields()
+                return Optional.of(new Refusal(ErrorCode.QUERY_TOO_COMPLEX, "the operation selects " + shape.fields()
                         + " fields (fragments expanded); at most " + maxFields + " are accepted"));
             }
             if (shape.aliases() > maxAliases) {
-                return Optional.of(new Refusal("TOO_MANY_ALIASES", "the operation uses " + shape.aliases()
+                return Optional.of(new Refusal(ErrorCode.TOO_MANY_ALIASES, "the operation uses " + shape.aliases()
                         + " aliases; at most " + maxAliases + " are accepted"));
             }
         }

@@ -2,9 +2,9 @@ package io.coherence.interfaces.graphql;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.provenance.LedgerService;
-import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
+import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.telemetry.TracedOperation;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -30,7 +30,7 @@ public class LedgerGraphQLApi {
     PolicyEnforcer enforcer;
 
     @Inject
-    GraphQLErrorCodes errorCodes;
+    GraphQLRefusals refusals;
 
     @Query("verifyLedger")
     @TracedOperation("graphql query verifyLedger")
@@ -40,7 +40,7 @@ public class LedgerGraphQLApi {
             Caller caller = enforcer.authenticated(callers.current());
             return LedgerVerificationView.of(ledger.verify(caller, tenantId));
         } catch (CoherenceException e) {
-            throw errorCodes.register(e);
+            throw refusals.refuse(e);
         }
     }
 }

@@ -2,9 +2,9 @@ package io.coherence.interfaces.graphql;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.retention.RetentionService;
-import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
+import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.telemetry.TracedOperation;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -30,7 +30,7 @@ public class RetentionGraphQLApi {
     PolicyEnforcer enforcer;
 
     @Inject
-    GraphQLErrorCodes errorCodes;
+    GraphQLRefusals refusals;
 
     @Mutation("runRetention")
     @TracedOperation("graphql mutation runRetention")
@@ -41,7 +41,7 @@ public class RetentionGraphQLApi {
             Caller caller = enforcer.authenticated(callers.current());
             return new RetentionReportView(retention.runNow(caller, tenantId, dryRun));
         } catch (CoherenceException e) {
-            throw errorCodes.register(e);
+            throw refusals.refuse(e);
         }
     }
 }

@@ -2,10 +2,10 @@ package io.coherence.interfaces.rest;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
-import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
+import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.messaging.DeadLetterReplay;
 import io.coherence.interfaces.messaging.KafkaIngestStatus;
 import io.coherence.interfaces.telemetry.TracedOperation;

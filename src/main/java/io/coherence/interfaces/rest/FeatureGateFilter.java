@@ -1,37 +1,38 @@
 package io.coherence.interfaces.rest;
 
-import io.coherence.interfaces.ApiRefusals;
+import io.coherence.application.ErrorCode;
+import io.coherence.interfaces.ErrorDocuments;
+import io.coherence.interfaces.RuntimeSettings;
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The {@code v24.coherence} feature flag (MicroProfile Config, read on every request, so a config
- * source that changes at run time takes effect at once). Off: every API route (/v1, /graphql, the
- * subscription endpoint) answers 503 {@code FEATURE_DISABLED}; health and metrics stay up, so the
- * replica stays in rotation for the rollback (the seed's rollback step 1).
+ * The {@code v24.coherence} feature flag, from the {@link RuntimeSettings} snapshot (a config
+ * source that changes at run time takes effect within {@code COHERENCE_SETTINGS_REFRESH}). Off:
+ * every API route (/v1, /graphql, the subscription endpoint) answers 503 {@code FEATURE_DISABLED};
+ * health and metrics stay up, so the replica stays in rotation for the rollback (the seed's
+ * rollback step 1).
  */
 public class FeatureGateFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
-    static final String FLAG = "v24.coherence";
-    private static final String MESSAGE = "the coherence API is switched off on this deployment (" + FLAG + "=false)";
+    private static final String MESSAGE = "the coherence API is switched off on this deployment (v24.coherence=false)";
+
+    @Inject
+    transient RuntimeSettings settings;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (enabled()) {
+        if (settings.current().apiEnabled()) {
             chain.doFilter(request, response);
             return;
         }
-        ApiRefusals.write(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "FEATURE_DISABLED", MESSAGE);
-    }
-
-    static boolean enabled() {
-        return ConfigProvider.getConfig().getOptionalValue(FLAG, Boolean.class).orElse(true);
+        ErrorDocuments.refuse(request, response, ErrorCode.FEATURE_DISABLED, MESSAGE);
     }
 }

@@ -1,9 +1,9 @@
 package io.coherence.interfaces.rest;
 
 import io.coherence.application.provenance.LedgerService;
-import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
+import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.telemetry.TracedOperation;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

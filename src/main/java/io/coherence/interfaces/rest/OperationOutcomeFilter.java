@@ -1,6 +1,7 @@
 package io.coherence.interfaces.rest;
 
 import io.coherence.interfaces.OperationOutcome;
+import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -21,8 +22,8 @@ public class OperationOutcomeFilter implements ContainerResponseFilter {
     @Override
     public void filter(ContainerRequestContext requestContext, ContainerResponseContext responseContext) {
         Object entity = responseContext.getEntity();
-        if (entity instanceof ErrorBody error) {
-            OperationOutcome.refused(request, error.error().code());
+        if (entity instanceof JsonObject body && body.get("error") instanceof JsonObject error) {
+            OperationOutcome.refused(request, error.getString("code", null));
         } else if (entity instanceof IngestResponse ingested) {
             OperationOutcome.ingested(request, ingested.items());
         }

@@ -1,9 +1,10 @@
 package io.coherence.interfaces.rest;
 
+import io.coherence.application.ErrorCode;
 import io.coherence.application.limits.Admission;
 import io.coherence.application.limits.RateLimiter;
-import io.coherence.application.security.CallerContext;
-import io.coherence.interfaces.ApiRefusals;
+import io.coherence.interfaces.CallerContext;
+import io.coherence.interfaces.ErrorDocuments;
 import io.coherence.interfaces.OncePerRequestFilter;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -41,7 +42,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
             return;
         }
         response.setHeader("Retry-After", Long.toString(admission.retryAfterSeconds()));
-        ApiRefusals.write(request, response, 429, "RATE_LIMITED",
+        ErrorDocuments.refuse(request, response, ErrorCode.RATE_LIMITED,
                 "rate limit exceeded (" + admission.limit() + "); retry after " + admission.retryAfterSeconds() + " s");
     }
 }

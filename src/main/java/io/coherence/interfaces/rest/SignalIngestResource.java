@@ -7,9 +7,11 @@ import io.coherence.application.ingest.IngestReceipt;
 import io.coherence.application.ingest.IngestService;
 import io.coherence.application.ingest.IngestSettings;
 import io.coherence.application.ingest.SignalJson;
-import io.coherence.application.security.CallerContext;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
+import io.coherence.interfaces.CallerContext;
+import io.coherence.interfaces.ErrorDocuments;
+import io.coherence.interfaces.ErrorStatus;
 import io.coherence.interfaces.telemetry.TracedOperation;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -61,8 +63,8 @@ public class SignalIngestResource {
 
         @Override
         public IdempotencyStore.Answered refused(CoherenceException refusal) {
-            Response refused = new CoherenceExceptionMapper().toResponse(refusal);
-            return new IdempotencyStore.Answered(refused.getStatus(), JSONB.toJson(refused.getEntity()));
+            return new IdempotencyStore.Answered(ErrorStatus.of(refusal.code()),
+                    ErrorDocuments.rest(refusal.code(), refusal.getMessage(), refusal.violations()).toString());
         }
     };
 

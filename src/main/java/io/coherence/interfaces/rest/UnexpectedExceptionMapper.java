@@ -1,5 +1,7 @@
 package io.coherence.interfaces.rest;
 
+import io.coherence.application.ErrorCode;
+import io.coherence.interfaces.ErrorDocuments;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -20,6 +22,6 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, "unexpected error, incident " + incident, e);
         return Response.serverError().type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ErrorBody.of("INTERNAL", "internal error, incident " + incident, List.of())).build();
+                .entity(ErrorDocuments.rest(ErrorCode.INTERNAL, "internal error, incident " + incident, List.of())).build();
     }
 }

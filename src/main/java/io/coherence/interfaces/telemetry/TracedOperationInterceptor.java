@@ -1,8 +1,8 @@
 package io.coherence.interfaces.telemetry;
 
 import io.coherence.application.CoherenceException;
-import io.coherence.application.security.CallerContext;
 import io.coherence.domain.policy.Caller;
+import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.OperationOutcome;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;

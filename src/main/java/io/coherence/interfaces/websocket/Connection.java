@@ -1,11 +1,12 @@
 package io.coherence.interfaces.websocket;
 
 import io.coherence.application.CoherenceException;
-import io.coherence.application.limits.Admission;
+import io.coherence.application.ErrorCode;
 import io.coherence.application.security.TokenVerifier;
-import io.coherence.domain.policy.Action;
+import io.coherence.application.subscriptions.SubscriptionAdmission;
+import io.coherence.interfaces.ErrorDocuments;
+import io.coherence.interfaces.graphql.GraphQLRequest;
 import jakarta.json.JsonObject;
-import io.coherence.interfaces.graphql.PersistedQueries;
 import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -117,20 +118,19 @@ final class Connection {
             close(FORBIDDEN, "Forbidden: connection_init carries no token (payload.Authorization: Bearer ...)");
             return;
         }
-        TokenVerifier.Verified verified;
-        try {
-            verified = services.tokens().verify(token);
-        } catch (CoherenceException e) {
-            close(FORBIDDEN, "Forbidden: " + e.getMessage());
+        SubscriptionAdmission.Connect admitted = services.admission().connect(token, limits.connectionsPerTenant());
+        if (admitted instanceof SubscriptionAdmission.Refused refused) {
+            SubscriptionAdmission.Refusal why = refused.refusal();
+            if (why.code() == ErrorCode.TENANT_CONNECTION_LIMIT) {
+                services.metrics().refused(why.code().name());
+                close(TRY_AGAIN_LATER, why.code().name() + ": " + why.message());
+            } else {
+                close(FORBIDDEN, "Forbidden: " + why.message());
+            }
             return;
         }
-        String tenant = verified.caller().tenant().orElse("");
-        if (!services.registry().admit(tenant, limits.connectionsPerTenant())) {
-            services.metrics().refused("TENANT_CONNECTION_LIMIT");
-            close(TRY_AGAIN_LATER, "TENANT_CONNECTION_LIMIT: tenant has " + limits.connectionsPerTenant()
-                    + " connections on this replica");
-            return;
-        }
+        TokenVerifier.Verified verified = ((SubscriptionAdmission.Connected) admitted).identity();
+        String tenant = ((SubscriptionAdmission.Connected) admitted).tenant();
         admittedTenant = tenant;
         identity = verified;
         outbox.sendVia(services.senders().forTenant(tenant));
@@ -158,20 +158,17 @@ final class Connection {
             close(DUPLICATE_ID, "Subscriber for " + id + " already exists");
             return;
         }
-        Optional<String> tenant = identity.caller().tenant();
-        Admission admission = tenant.isPresent() ? services.rateLimiter().tenantRequest(tenant.get()) : Admission.ADMITTED;
-        if (!admission.admitted()) {
-            error(id, OperationPlanner.error("rate limit exceeded (" + admission.limit() + "); retry after "
-                    + admission.retryAfterSeconds() + " s", null, "RATE_LIMITED"));
+        Optional<SubscriptionAdmission.Refusal> overRate = services.admission().request(identity.caller());
+        if (overRate.isPresent()) {
+            error(id, ErrorDocuments.graphql(overRate.get().code(), overRate.get().message()));
             return;
         }
-        PersistedQueries.Resolution resolution = services.persistedQueries().resolve(query, persistedQuery);
-        if (resolution instanceof PersistedQueries.Refused refused) {
-            error(id, List.of(OperationPlanner.error(refused.message(), null, refused.code())));
+        GraphQLRequest graphql = services.requests().read(query, operationName, persistedQuery);
+        if (graphql.refusal().isPresent()) {
+            error(id, graphql.refusal().get().errors());
             return;
         }
-        Planned planned = services.planner().plan(((PersistedQueries.Run) resolution).document(),
-                variables == null ? Map.of() : ProtocolCodec.toMap(variables), operationName);
+        Planned planned = services.planner().plan(graphql, variables == null ? Map.of() : ProtocolCodec.toMap(variables));
         if (planned instanceof Planned.Rejection r) {
             error(id, r.errors());
         } else if (planned instanceof Planned.ImmediateResult result) {
@@ -183,16 +180,13 @@ final class Connection {
     }
 
     private void start(String id, Planned.Subscription plan) {
-        if (subscriptions.size() >= limits.subscriptionsPerConnection()) {
-            services.metrics().refused("SUBSCRIPTION_LIMIT");
-            error(id, OperationPlanner.error("this connection already has " + limits.subscriptionsPerConnection()
-                    + " subscriptions", null, "SUBSCRIPTION_LIMIT"));
-            return;
-        }
-        try {
-            services.enforcer().require(identity.caller(), Action.READ, plan.tenantId());
-        } catch (CoherenceException e) {
-            error(id, OperationPlanner.error(e.getMessage(), null, e.code().name()));
+        Optional<SubscriptionAdmission.Refusal> refused = services.admission().subscribe(identity.caller(), plan.tenantId(),
+                subscriptions.size(), limits.subscriptionsPerConnection());
+        if (refused.isPresent()) {
+            if (refused.get().code() == ErrorCode.SUBSCRIPTION_LIMIT) {
+                services.metrics().refused(refused.get().code().name());
+            }
+            error(id, ErrorDocuments.graphql(refused.get().code(), refused.get().message()));
             return;
         }
         LiveSubscription live = new LiveSubscription(id, services.renderer(plan), this);
@@ -217,7 +211,7 @@ final class Connection {
         String message = "the token expired at " + identity.expiresAt() + "; reconnect with a fresh token";
         for (String id : List.copyOf(subscriptions.keySet())) {
             complete(id);
-            error(id, OperationPlanner.error(message, null, "TOKEN_EXPIRED"));
+            error(id, ErrorDocuments.graphql(ErrorCode.TOKEN_EXPIRED, message));
         }
         shutdown();
         outbox.closeAfterQueued(FORBIDDEN, "Forbidden: token expired");
@@ -238,7 +232,7 @@ final class Connection {
         if (slowConsumerClosing.getAndSet(true)) {
             return;
         }
-        services.metrics().refused("SLOW_CONSUMER");
+        services.metrics().refused(ErrorCode.SLOW_CONSUMER.name());
         services.closer().execute(() -> close(TRY_AGAIN_LATER, "SLOW_CONSUMER: " + why));
     }
 
@@ -281,17 +275,17 @@ final class Connection {
         }
         List.copyOf(subscriptions.keySet()).forEach(this::complete);
         if (admittedTenant != null) {
-            services.registry().release(admittedTenant);
+            services.admission().disconnect(admittedTenant);
         }
         services.registry().closed(this);
         services.metrics().connectionClosed();
     }
 
-    private void error(String id, Map<String, Object> error) {
+    private void error(String id, JsonObject error) {
         error(id, List.of(error));
     }
 
-    private void error(String id, List<Map<String, Object>> errors) {
+    private void error(String id, List<JsonObject> errors) {
         outbox.control(ProtocolCodec.error(id, errors));
     }
 }

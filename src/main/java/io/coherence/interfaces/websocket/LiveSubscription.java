@@ -1,5 +1,6 @@
 package io.coherence.interfaces.websocket;
 
+import io.coherence.application.ErrorCode;
 import io.coherence.application.events.CoherenceEvent;
 import io.coherence.application.events.EventDispatcher;
 import io.coherence.application.events.EventSink;
@@ -14,7 +15,7 @@ import java.util.logging.Logger;
  */
 final class LiveSubscription implements EventSink {
 
-    static final String DROPPED = "EVENTS_DROPPED";
+    static final String DROPPED = ErrorCode.EVENTS_DROPPED.name();
     private static final Logger LOG = Logger.getLogger(LiveSubscription.class.getName());
 
     private final String id;

@@ -1,6 +1,7 @@
 package io.coherence.interfaces.websocket;
 
 import io.coherence.application.events.EventKind;
+import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,6 @@ sealed interface Planned permits Planned.Subscription, Planned.ImmediateResult, 
     }
 
     /** The document cannot run: the errors, GraphQL-shaped, for one {@code error} message. */
-    record Rejection(List<Map<String, Object>> errors) implements Planned {
+    record Rejection(List<JsonObject> errors) implements Planned {
     }
 }

@@ -23,8 +23,10 @@ final class ProtocolCodec {
     private ProtocolCodec() {
     }
 
-    static String error(String id, List<Map<String, Object>> errors) {
-        return "{\"id\":" + quote(id) + ",\"type\":\"error\",\"payload\":" + JSONB.toJson(errors) + "}";
+    /** An {@code error} message; the errors are {@code ErrorDocuments}' GraphQL errors. */
+    static String error(String id, List<JsonObject> errors) {
+        return Json.createObjectBuilder().add("id", id).add("type", "error")
+                .add("payload", Json.createArrayBuilder(errors)).build().toString();
     }
 
     static String next(String id, String payloadJson) {

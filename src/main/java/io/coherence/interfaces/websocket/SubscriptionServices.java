@@ -1,13 +1,10 @@
 package io.coherence.interfaces.websocket;
 
+import io.coherence.application.subscriptions.SubscriptionAdmission;
 import io.coherence.application.events.EventDispatcher;
 import io.coherence.application.events.FanoutMetrics;
-import io.coherence.application.limits.RateLimiter;
-import io.coherence.application.security.PolicyEnforcer;
-import io.coherence.application.security.TokenVerifier;
 import io.coherence.interfaces.graphql.ApiSchema;
-import io.coherence.interfaces.graphql.GraphQLLimits;
-import io.coherence.interfaces.graphql.PersistedQueryRegistry;
+import io.coherence.interfaces.graphql.GraphQLRequests;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,10 +34,7 @@ public class SubscriptionServices {
     static final int MAX_RENDERERS = 10_000;
 
     @Inject
-    TokenVerifier tokens;
-
-    @Inject
-    PolicyEnforcer enforcer;
+    SubscriptionAdmission admission;
 
     @Inject
     EventDispatcher dispatcher;
@@ -49,10 +43,7 @@ public class SubscriptionServices {
     FanoutMetrics metrics;
 
     @Inject
-    PersistedQueryRegistry persistedQueries;
-
-    @Inject
-    RateLimiter rateLimiter;
+    GraphQLRequests requests;
 
     @Inject
     @ConfigProperty(name = "COHERENCE_WS_INIT_TIMEOUT")
@@ -115,8 +106,6 @@ public class SubscriptionServices {
         return t;
     });
     private volatile OperationPlanner planner;
-    /** The GraphQL limits; from configuration unless a test sets them. */
-    volatile GraphQLLimits graphQLLimits;
 
     /** How often the watchdog looks for writes blocked on clients that stopped reading. */
     static final long WATCHDOG_MILLIS = 250;
@@ -143,21 +132,18 @@ public class SubscriptionServices {
                 slowConsumerGrace, sendTimeout, maxMessageBytes);
     }
 
-    RateLimiter rateLimiter() {
-        return rateLimiter;
+    SubscriptionAdmission admission() {
+        return admission;
     }
 
-    PersistedQueryRegistry persistedQueries() {
-        return persistedQueries;
+    GraphQLRequests requests() {
+        return requests;
     }
 
     OperationPlanner planner() {
         OperationPlanner p = planner;
         if (p == null) {
-            if (graphQLLimits == null) {
-                graphQLLimits = GraphQLLimits.fromConfig();
-            }
-            p = new OperationPlanner(ApiSchema.get(), graphQLLimits);
+            p = new OperationPlanner(ApiSchema.get());
             planner = p;
         }
         return p;
@@ -169,14 +155,6 @@ public class SubscriptionServices {
             renderers.clear();
         }
         return renderers.computeIfAbsent(plan, EventRenderer::new);
-    }
-
-    TokenVerifier tokens() {
-        return tokens;
-    }
-
-    PolicyEnforcer enforcer() {
-        return enforcer;
     }
 
     EventDispatcher dispatcher() {

@@ -1,7 +1,6 @@
 package io.coherence.application.erasure;
 
 import io.coherence.application.events.EventSettings;
-import io.coherence.application.query.ScoreCache;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.security.PolicySettingsFixture;
 import io.coherence.domain.erasure.AuditSigner;
@@ -9,6 +8,7 @@ import io.coherence.domain.erasure.ErasureRequest;
 import io.coherence.domain.policy.AuthzRules;
 import io.coherence.domain.policy.Caller;
 import io.coherence.domain.score.CoherenceScore;
+import io.coherence.domain.score.ScoreCache;
 import io.coherence.domain.score.ScoreRepository;
 import io.coherence.domain.score.ScoreStatus;
 import io.coherence.domain.tenant.TenantId;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.application.events.RecordingEventBus;
 import io.coherence.application.events.SignalCommitted;
-import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.provenance.Provenance;
 import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalIdentity;
 import io.coherence.domain.signal.WriteOutcome;
+import io.coherence.domain.tenant.PolicyTags;
 import io.coherence.domain.tenant.TenantId;
 import java.time.Clock;
 import java.time.Instant;

@@ -2,13 +2,13 @@ package io.coherence.application.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.provenance.Provenance;
 import io.coherence.domain.score.WindowTotals;
 import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalIdentity;
 import io.coherence.domain.signal.SignalRepository;
 import io.coherence.domain.signal.WriteOutcome;
+import io.coherence.domain.tenant.PolicyTags;
 import io.coherence.domain.tenant.TenantId;
 import io.coherence.infrastructure.neo4j.Neo4jSignalRepository;
 import io.coherence.testsupport.EmbeddedEngines;

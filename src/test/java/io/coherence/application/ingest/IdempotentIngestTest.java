@@ -13,7 +13,7 @@ import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.security.PolicySettingsFixture;
 import io.coherence.domain.policy.AuthzRules;
 import io.coherence.domain.policy.Caller;
-import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.tenant.PolicyTags;
 import io.coherence.testsupport.Eventually;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;

@@ -11,7 +11,7 @@ import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.security.PolicySettingsFixture;
 import io.coherence.domain.policy.AuthzRules;
 import io.coherence.domain.policy.Caller;
-import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.tenant.PolicyTags;
 import io.coherence.infrastructure.neo4j.Neo4jSignalRepository;
 import io.coherence.testsupport.EmbeddedEngines;
 import io.coherence.testsupport.MovableClock;

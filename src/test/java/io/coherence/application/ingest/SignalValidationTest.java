@@ -1,7 +1,7 @@
 package io.coherence.application.ingest;
 
 import io.coherence.application.Violation;
-import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.tenant.PolicyTags;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,6 @@
 package io.coherence.application.retention;
 
-import io.coherence.domain.retention.RetentionEntry;
+import io.coherence.domain.provenance.RetentionEntry;
 import io.coherence.domain.retention.RetentionTier;
 import io.coherence.domain.tenant.TenantId;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.coherence.application.retention;
 
-import io.coherence.application.query.ScoreCache;
 import io.coherence.domain.score.CoherenceScore;
+import io.coherence.domain.score.ScoreCache;
 import io.coherence.domain.score.ScoreRepository;
 import io.coherence.domain.tenant.TenantId;
 import java.time.Instant;

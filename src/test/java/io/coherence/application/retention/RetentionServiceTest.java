@@ -10,7 +10,7 @@ import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.security.PolicySettingsFixture;
 import io.coherence.domain.policy.AuthzRules;
 import io.coherence.domain.policy.Caller;
-import io.coherence.domain.retention.RetentionEntry;
+import io.coherence.domain.provenance.RetentionEntry;
 import io.coherence.domain.retention.RetentionTier;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.tenant.TenantDataPolicy;

@@ -1,13 +1,13 @@
 package io.coherence.application.scoring;
 
 import io.coherence.application.events.RecordingEventBus;
-import io.coherence.application.query.ScoreCache;
-import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.provenance.Provenance;
 import io.coherence.domain.score.CoherenceScore;
+import io.coherence.domain.score.ScoreCache;
 import io.coherence.domain.score.ScoreStatus;
 import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalIdentity;
+import io.coherence.domain.tenant.PolicyTags;
 import io.coherence.domain.tenant.TenantId;
 import io.coherence.infrastructure.migrations.Migrator;
 import io.coherence.infrastructure.neo4j.Neo4jScoreProjection;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Driver;
 
-import javax.sql.DataSource;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -40,6 +39,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

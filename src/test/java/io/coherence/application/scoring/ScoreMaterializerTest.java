@@ -1,11 +1,11 @@
 package io.coherence.application.scoring;
 
-import io.coherence.application.query.ScoreCache;
 import io.coherence.application.events.CoherenceEvent;
 import io.coherence.application.events.RecordingEventBus;
 import io.coherence.application.events.ScoreChanged;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.PendingTenant;
+import io.coherence.domain.score.ScoreCache;
 import io.coherence.domain.score.ScoreProjection;
 import io.coherence.domain.score.ScoreRepository;
 import io.coherence.domain.score.ScoreStatus;

@@ -1,6 +1,6 @@
 package io.coherence.application.security;
 
-import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.tenant.PolicyTags;
 import io.coherence.domain.tenant.TenantDataPolicies;
 import io.coherence.domain.tenant.TenantDataPolicy;
 

@@ -3,7 +3,7 @@ package io.coherence.domain.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
-import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.tenant.PolicyTags;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

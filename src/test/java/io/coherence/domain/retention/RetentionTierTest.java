@@ -3,7 +3,7 @@ package io.coherence.domain.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.coherence.domain.provenance.PolicyTags;
+import io.coherence.domain.tenant.PolicyTags;
 import io.coherence.domain.tenant.TenantDataPolicy;
 import io.coherence.domain.tenant.TenantId;
 import java.time.Duration;

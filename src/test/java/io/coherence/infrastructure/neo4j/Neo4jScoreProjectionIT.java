@@ -1,12 +1,12 @@
 package io.coherence.infrastructure.neo4j;
 
-import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.provenance.Provenance;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.PendingTenant;
 import io.coherence.domain.score.ScoreStatus;
 import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalIdentity;
+import io.coherence.domain.tenant.PolicyTags;
 import io.coherence.domain.tenant.TenantId;
 import io.coherence.testsupport.EmbeddedEngines;
 import org.junit.jupiter.api.AfterAll;

@@ -1,11 +1,11 @@
 package io.coherence.infrastructure.neo4j;
 
-import io.coherence.domain.provenance.PolicyTags;
 import io.coherence.domain.provenance.Provenance;
 import io.coherence.domain.retention.RetentionTier;
 import io.coherence.domain.score.WindowTotals;
 import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalIdentity;
+import io.coherence.domain.tenant.PolicyTags;
 import io.coherence.domain.tenant.TenantId;
 import io.coherence.testsupport.EmbeddedEngines;
 import java.math.BigDecimal;

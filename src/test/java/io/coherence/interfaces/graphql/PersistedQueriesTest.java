@@ -1,16 +1,19 @@
 package io.coherence.interfaces.graphql;
 
+import io.coherence.interfaces.PersistedQueryMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coherence.application.ErrorCode;
 import io.coherence.domain.provenance.Sha256;
-import io.coherence.interfaces.graphql.PersistedQueries.Mode;
-import io.coherence.interfaces.graphql.PersistedQueries.Refused;
-import io.coherence.interfaces.graphql.PersistedQueries.Resolution;
-import io.coherence.interfaces.graphql.PersistedQueries.Run;
+import io.coherence.interfaces.ErrorStatus;
+import io.coherence.interfaces.graphql.PersistedQueryResolver.Refused;
+import io.coherence.interfaces.graphql.PersistedQueryResolver.Resolution;
+import io.coherence.interfaces.graphql.PersistedQueryResolver.Run;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +29,7 @@ class PersistedQueriesTest {
     private static final String UNREGISTERED = "query($t:ID!){ tenantCoherence(tenantId:$t){ score } }";
     private static final LocalDate TODAY = LocalDate.of(2026, 11, 22);
 
-    private final PersistedQueries builtIn = PersistedQueryRegistry.read(Optional.empty());
+    private final PersistedQueryResolver builtIn = resolver(PersistedQueryResolver.read(Optional.empty()));
 
     private static JsonValue pq(String hash) {
         return Json.createObjectBuilder().add("version", 1).add("sha256Hash", hash).build();
@@ -38,8 +41,8 @@ class PersistedQueriesTest {
 
     @Test
     void theBuiltInRegistryHoldsTheSeedsQueriesAndTheSubscriptions() {
-        Map<String, String> ids = builtIn.entries().stream()
-                .collect(Collectors.toMap(PersistedQueries.Entry::id, PersistedQueries.Entry::document));
+        Map<String, String> ids = builtIn.catalog().entries().stream()
+                .collect(Collectors.toMap(PersistedQueryCatalog.Entry::id, PersistedQueryCatalog.Entry::document));
         assertThat(ids).containsKeys("pq_tenant_coherence_v1", "pq_publish_signal_v1", "pq_coherence_events_v1",
                 "pq_coherence_score_changed_v1", "pq_tenant_data_policy_v1", "pq_set_tenant_data_policy_v1",
                 "pq_request_erasure_v1", "pq_erasure_request_v1", "pq_run_retention_v1", "pq_verify_ledger_v1");
@@ -47,12 +50,12 @@ class PersistedQueriesTest {
         assertThat(ids.get("pq_tenant_coherence_v1")).isEqualTo(READ);
         assertThat(ids.get("pq_publish_signal_v1"))
                 .isEqualTo("mutation($input:PublishCoherenceSignalInput!){ publishCoherenceSignal(input:$input) }");
-        builtIn.entries().forEach(e -> assertThat(e.sha256()).isEqualTo(Sha256.hex(e.document())));
+        builtIn.catalog().entries().forEach(e -> assertThat(e.sha256()).isEqualTo(Sha256.hex(e.document())));
     }
 
     @Test
     void aKnownHashRunsItsDocumentInBothModes() {
-        for (Mode mode : Mode.values()) {
+        for (PersistedQueryMode mode : PersistedQueryMode.values()) {
             Resolution r = builtIn.resolve(null, pq(Sha256.hex(READ)), mode, TODAY);
             assertThat(r).isInstanceOf(Run.class);
             assertThat(((Run) r).document()).isEqualTo(READ);
@@ -62,16 +65,16 @@ class PersistedQueriesTest {
 
     @Test
     void anUnknownHashIsApollosPersistedQueryNotFound() {
-        Resolution r = builtIn.resolve(null, pq("0".repeat(64)), Mode.STRICT, TODAY);
-        assertThat(r).isEqualTo(new Refused(200, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound"));
+        Resolution r = builtIn.resolve(null, pq("0".repeat(64)), PersistedQueryMode.STRICT, TODAY);
+        assertThat(r).isEqualTo(new Refused(ErrorCode.PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound"));
     }
 
     @Test
     void aHashThatIsNotTheDocumentsIsRefusedInBothModes() {
-        for (Mode mode : Mode.values()) {
+        for (PersistedQueryMode mode : PersistedQueryMode.values()) {
             Resolution r = builtIn.resolve(UNREGISTERED, pq(Sha256.hex(READ)), mode, TODAY);
-            assertThat(((Refused) r).code()).isEqualTo("PERSISTED_QUERY_HASH_MISMATCH");
-            assertThat(((Refused) r).httpStatus()).isEqualTo(400);
+            assertThat(((Refused) r).code().name()).isEqualTo("PERSISTED_QUERY_HASH_MISMATCH");
+            assertThat(ErrorStatus.of(((Refused) r).code())).isEqualTo(400);
         }
     }
 
@@ -87,47 +90,47 @@ class PersistedQueriesTest {
             "{\"version\":1,\"sha256Hash\":\"../../etc/passwd\"}",
             "{\"version\":1,\"sha256Hash\":42}"})
     void aMalformedPersistedQueryExtensionIsRefused(String extension) {
-        Resolution r = builtIn.resolve(null, json(extension), Mode.DEV, TODAY);
-        assertThat(((Refused) r).code()).isEqualTo("PERSISTED_QUERY_INVALID");
+        Resolution r = builtIn.resolve(null, json(extension), PersistedQueryMode.DEV, TODAY);
+        assertThat(((Refused) r).code().name()).isEqualTo("PERSISTED_QUERY_INVALID");
     }
 
     @Test
     void strictModeRunsRegisteredDocumentsOnly() {
-        assertThat(((Run) builtIn.resolve(READ, null, Mode.STRICT, TODAY)).entry().id()).isEqualTo("pq_tenant_coherence_v1");
-        assertThat(((Run) builtIn.resolve(READ, pq(Sha256.hex(READ)), Mode.STRICT, TODAY)).document()).isEqualTo(READ);
-        assertThat(((Refused) builtIn.resolve(UNREGISTERED, null, Mode.STRICT, TODAY)).code())
+        assertThat(((Run) builtIn.resolve(READ, null, PersistedQueryMode.STRICT, TODAY)).entry().id()).isEqualTo("pq_tenant_coherence_v1");
+        assertThat(((Run) builtIn.resolve(READ, pq(Sha256.hex(READ)), PersistedQueryMode.STRICT, TODAY)).document()).isEqualTo(READ);
+        assertThat(((Refused) builtIn.resolve(UNREGISTERED, null, PersistedQueryMode.STRICT, TODAY)).code().name())
                 .isEqualTo("PERSISTED_QUERY_REQUIRED");
         // Registering by sending hash and document is a dev-mode convenience only.
-        assertThat(((Refused) builtIn.resolve(UNREGISTERED, pq(Sha256.hex(UNREGISTERED)), Mode.STRICT, TODAY)).code())
+        assertThat(((Refused) builtIn.resolve(UNREGISTERED, pq(Sha256.hex(UNREGISTERED)), PersistedQueryMode.STRICT, TODAY)).code().name())
                 .isEqualTo("PERSISTED_QUERY_REQUIRED");
-        assertThat(((Refused) builtIn.resolve(null, pq(Sha256.hex(UNREGISTERED)), Mode.STRICT, TODAY)).code())
+        assertThat(((Refused) builtIn.resolve(null, pq(Sha256.hex(UNREGISTERED)), PersistedQueryMode.STRICT, TODAY)).code().name())
                 .isEqualTo("PERSISTED_QUERY_NOT_FOUND");
     }
 
     @Test
     void strictModeTurnsIntrospectionOff() {
-        Refused r = (Refused) builtIn.resolve("{ __schema { queryType { name } } }", null, Mode.STRICT, TODAY);
-        assertThat(r.code()).isEqualTo("INTROSPECTION_DISABLED");
+        Refused r = (Refused) builtIn.resolve("{ __schema { queryType { name } } }", null, PersistedQueryMode.STRICT, TODAY);
+        assertThat(r.code().name()).isEqualTo("INTROSPECTION_DISABLED");
         // A field named like introspection inside a normal query is not introspection.
         assertThat(((Refused) builtIn.resolve("{ tenantCoherence(tenantId:\"a\"){ __typename score } }", null,
-                Mode.STRICT, TODAY)).code()).isEqualTo("PERSISTED_QUERY_REQUIRED");
+                PersistedQueryMode.STRICT, TODAY)).code().name()).isEqualTo("PERSISTED_QUERY_REQUIRED");
     }
 
     @Test
     void devModeRunsAnyDocumentAndRemembersApolloRegistrations() {
-        assertThat(((Run) builtIn.resolve(UNREGISTERED, null, Mode.DEV, TODAY)).entry()).isNull();
+        assertThat(((Run) builtIn.resolve(UNREGISTERED, null, PersistedQueryMode.DEV, TODAY)).entry()).isNull();
         String hash = Sha256.hex(UNREGISTERED);
-        assertThat(builtIn.resolve(null, pq(hash), Mode.DEV, TODAY)).isInstanceOf(Refused.class);
+        assertThat(builtIn.resolve(null, pq(hash), PersistedQueryMode.DEV, TODAY)).isInstanceOf(Refused.class);
         // Apollo's second step: hash and document; from then on the hash alone works.
-        assertThat(((Run) builtIn.resolve(UNREGISTERED, pq(hash), Mode.DEV, TODAY)).document()).isEqualTo(UNREGISTERED);
-        assertThat(((Run) builtIn.resolve(null, pq(hash), Mode.DEV, TODAY)).document()).isEqualTo(UNREGISTERED);
+        assertThat(((Run) builtIn.resolve(UNREGISTERED, pq(hash), PersistedQueryMode.DEV, TODAY)).document()).isEqualTo(UNREGISTERED);
+        assertThat(((Run) builtIn.resolve(null, pq(hash), PersistedQueryMode.DEV, TODAY)).document()).isEqualTo(UNREGISTERED);
         // ... but not once the server is strict again.
-        assertThat(((Refused) builtIn.resolve(null, pq(hash), Mode.STRICT, TODAY)).code()).isEqualTo("PERSISTED_QUERY_NOT_FOUND");
+        assertThat(((Refused) builtIn.resolve(null, pq(hash), PersistedQueryMode.STRICT, TODAY)).code().name()).isEqualTo("PERSISTED_QUERY_NOT_FOUND");
     }
 
     @Test
     void aRequestWithNeitherIsLeftToTheGraphQLRuntime() {
-        assertThat(builtIn.resolve(null, null, Mode.STRICT, TODAY)).isNull();
+        assertThat(builtIn.resolve(null, null, PersistedQueryMode.STRICT, TODAY)).isNull();
     }
 
     private static String entry(String id, String document, String extra) {
@@ -135,22 +138,26 @@ class PersistedQueriesTest {
                 + extra + "}";
     }
 
-    private static PersistedQueries load(String... entries) {
+    private static PersistedQueryResolver resolver(PersistedQueryCatalog catalog) {
+        return PersistedQueryResolver.of(catalog, () -> PersistedQueryMode.STRICT, Clock.systemUTC());
+    }
+
+    private static PersistedQueryResolver load(String... entries) {
         Map<String, java.io.Reader> registries = new LinkedHashMap<>();
         registries.put("test.json", new StringReader("{\"queries\":[" + String.join(",", entries) + "]}"));
-        return PersistedQueries.load(ApiSchema.get(), registries);
+        return resolver(PersistedQueryCatalog.load(ApiSchema.get(), registries));
     }
 
     @Test
     void aRetiringEntryCarriesDeprecationAndSunsetHeadersAndIsRefusedFromItsSunset() {
-        PersistedQueries q = load(entry("pq_old_v1", UNREGISTERED,
+        PersistedQueryResolver q = load(entry("pq_old_v1", UNREGISTERED,
                 ",\"deprecated\":\"2026-11-01\",\"sunset\":\"2026-12-01\",\"successor\":\"pq_new_v2\""),
                 entry("pq_new_v2", READ, ""));
-        Run run = (Run) q.resolve(UNREGISTERED, null, Mode.STRICT, TODAY);
+        Run run = (Run) q.resolve(UNREGISTERED, null, PersistedQueryMode.STRICT, TODAY);
         assertThat(run.entry().deprecationHeader()).isEqualTo("@1793491200");
         assertThat(run.entry().sunsetHeader()).isEqualTo("Tue, 1 Dec 2026 00:00:00 GMT");
-        Refused gone = (Refused) q.resolve(null, pq(Sha256.hex(UNREGISTERED)), Mode.DEV, LocalDate.of(2026, 12, 1));
-        assertThat(gone.code()).isEqualTo("PERSISTED_QUERY_SUNSET");
+        Refused gone = (Refused) q.resolve(null, pq(Sha256.hex(UNREGISTERED)), PersistedQueryMode.DEV, LocalDate.of(2026, 12, 1));
+        assertThat(gone.code().name()).isEqualTo("PERSISTED_QUERY_SUNSET");
         assertThat(gone.message()).contains("pq_old_v1", "2026-12-01", "pq_new_v2");
     }
 
@@ -192,15 +199,15 @@ class PersistedQueriesTest {
 
     @Test
     void aRegistryThatIsNotJsonNamesItself() {
-        assertThatThrownBy(() -> PersistedQueries.load(ApiSchema.get(), Map.of("ops.json", new StringReader("{queries"))))
+        assertThatThrownBy(() -> PersistedQueryCatalog.load(ApiSchema.get(), Map.of("ops.json", new StringReader("{queries"))))
                 .hasMessageContaining("ops.json").hasMessageContaining("not valid JSON");
-        assertThatThrownBy(() -> PersistedQueries.load(ApiSchema.get(), Map.of("ops.json", new StringReader("[]"))))
+        assertThatThrownBy(() -> PersistedQueryCatalog.load(ApiSchema.get(), Map.of("ops.json", new StringReader("[]"))))
                 .hasMessageContaining("\"queries\" array");
     }
 
     @Test
     void theModeIsStrictOrDev() {
-        assertThat(Mode.parse(" Strict ")).isEqualTo(Mode.STRICT);
-        assertThatThrownBy(() -> Mode.parse("open")).hasMessageContaining("strict or dev");
+        assertThat(PersistedQueryMode.parse(" Strict ")).isEqualTo(PersistedQueryMode.STRICT);
+        assertThatThrownBy(() -> PersistedQueryMode.parse("open")).hasMessageContaining("strict or dev");
     }
 }

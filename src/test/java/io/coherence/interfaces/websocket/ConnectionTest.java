@@ -8,22 +8,28 @@ import io.coherence.application.events.EventDispatcher;
 import io.coherence.application.events.EventSettings;
 import io.coherence.application.events.FanoutMetrics;
 import io.coherence.application.events.SignalCommitted;
-import io.coherence.application.security.PolicyEnforcer;
-import io.coherence.application.security.TokenVerifier;
-import io.coherence.domain.policy.Caller;
-import io.coherence.domain.policy.AuthzRules;
-import io.coherence.application.security.PolicySettingsFixture;
-import io.coherence.domain.tenant.TenantId;
-import io.coherence.testsupport.Eventually;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import io.coherence.application.limits.RateLimit;
 import io.coherence.application.limits.RateLimitSettings;
 import io.coherence.application.limits.RateLimiter;
+import io.coherence.application.security.PolicyEnforcer;
+import io.coherence.application.security.PolicySettingsFixture;
+import io.coherence.application.security.TokenVerifier;
+import io.coherence.application.subscriptions.SubscriptionAdmission;
+import io.coherence.domain.policy.AuthzRules;
+import io.coherence.domain.policy.Caller;
+import io.coherence.domain.tenant.TenantId;
 import io.coherence.infrastructure.ratelimit.LocalRateBuckets;
-import io.coherence.interfaces.graphql.PersistedQueries;
-import io.coherence.interfaces.graphql.PersistedQueryRegistry;
+import io.coherence.interfaces.PersistedQueryMode;
+import io.coherence.interfaces.graphql.ApiSchema;
+import io.coherence.interfaces.graphql.GraphQLLimits;
+import io.coherence.interfaces.graphql.GraphQLRequests;
+import io.coherence.interfaces.graphql.PersistedQueryResolver;
+import io.coherence.interfaces.graphql.PreparedDocuments;
+import io.coherence.testsupport.Eventually;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,7 +44,7 @@ class ConnectionTest {
             + "\"subscription { coherenceEvents(tenantId: \\\"tenant-a\\\") { id value } }\"}}";
 
     private final AtomicReference<RuntimeException> tokenFailure = new AtomicReference<>();
-    private final AtomicReference<PersistedQueries.Mode> mode = new AtomicReference<>(PersistedQueries.Mode.DEV);
+    private final AtomicReference<PersistedQueryMode> mode = new AtomicReference<>(PersistedQueryMode.DEV);
     private final FakeTransport transport = new FakeTransport();
     private final EventDispatcher dispatcher = new EventDispatcher(
             new EventSettings(Duration.ofMillis(50), Duration.ZERO, 1_000_000, 1_000_000), new CountingMetrics());
@@ -52,14 +58,13 @@ class ConnectionTest {
 
     private SubscriptionServices services() {
         SubscriptionServices s = new SubscriptionServices();
-        s.tokens = token -> {
+        TokenVerifier tokens = token -> {
             if (tokenFailure.get() != null) {
                 throw tokenFailure.get();
             }
             return new TokenVerifier.Verified(new Caller("sub", Optional.of("tenant-a"), Set.of("coherence:read")),
                     Instant.now().plusSeconds(600));
         };
-        s.enforcer = new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US);
         s.dispatcher = dispatcher;
         s.metrics = new CountingMetrics();
         s.initTimeout = Duration.ofSeconds(30);
@@ -73,10 +78,12 @@ class ConnectionTest {
         s.senderThreadCount = 2;
         s.senderThreadsPerTenant = 1;
         s.lentSendersPerTenant = 1;
-        s.graphQLLimits = new io.coherence.interfaces.graphql.GraphQLLimits(16_384, 5, 10, 200, 30);
-        s.rateLimiter = new RateLimiter(new LocalRateBuckets(),
-                () -> new RateLimitSettings(RateLimit.OFF, new RateLimit(1, 3), RateLimit.OFF));
-        s.persistedQueries = PersistedQueryRegistry.of(PersistedQueryRegistry.read(Optional.empty()), mode::get);
+        s.admission = new SubscriptionAdmission(tokens, new RateLimiter(new LocalRateBuckets(),
+                () -> new RateLimitSettings(RateLimit.OFF, new RateLimit(1, 3), RateLimit.OFF)),
+                new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US));
+        s.requests = new GraphQLRequests(
+                PersistedQueryResolver.of(PersistedQueryResolver.read(Optional.empty()), mode::get, Clock.systemUTC()),
+                new PreparedDocuments(ApiSchema.get(), new GraphQLLimits(16_384, 5, 10, 200, 30)));
         return s;
     }
 
@@ -127,13 +134,13 @@ class ConnectionTest {
 
     @Test
     void strictModeRefusesUnregisteredDocumentsAndRunsRegisteredOnesByHash() {
-        mode.set(PersistedQueries.Mode.STRICT);
+        mode.set(PersistedQueryMode.STRICT);
         connection.opened();
         connection.receive(INIT);
         connection.receive(SUBSCRIBE);
         connection.receive("{\"id\":\"2\",\"type\":\"subscribe\",\"payload\":{\"extensions\":{\"persistedQuery\":"
                 + "{\"version\":1,\"sha256Hash\":\"" + "0".repeat(64) + "\"}}}}");
-        String hash = PersistedQueryRegistry.read(Optional.empty()).entries().stream()
+        String hash = PersistedQueryResolver.read(Optional.empty()).entries().stream()
                 .filter(e -> e.id().equals("pq_coherence_events_v1")).findFirst().orElseThrow().sha256();
         connection.receive("{\"id\":\"3\",\"type\":\"subscribe\",\"payload\":{\"variables\":{\"tenantId\":\"tenant-a\"},"
                 + "\"extensions\":{\"persistedQuery\":{\"version\":1,\"sha256Hash\":\"" + hash + "\"}}}}");

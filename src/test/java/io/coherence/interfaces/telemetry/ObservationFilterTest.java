@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The filter without a server: what it names the operation and what its log line says. */
-class OperationLogFilterTest {
+class ObservationFilterTest {
 
     private final List<LogRecord> logged = new ArrayList<>();
     private final Handler capture = new Handler() {
@@ -39,7 +39,7 @@ class OperationLogFilterTest {
         public void close() {
         }
     };
-    private final OperationLogFilter filter = new OperationLogFilter();
+    private final ObservationFilter filter = new ObservationFilter();
 
     @BeforeEach
     void captureTheOperationLog() {
@@ -55,13 +55,13 @@ class OperationLogFilterTest {
     void namesGraphQLOperationsByTheTypeTheRequestFilterResolved() {
         Map<String, Object> attributes = new HashMap<>();
         HttpServletRequest request = request("/graphql", attributes);
-        assertThat(OperationLogFilter.operation(request)).isEqualTo("graphql");
+        assertThat(ObservationFilter.operation(request)).isEqualTo("graphql");
 
         OperationOutcome.graphqlOperation(request, "mutation");
 
-        assertThat(OperationLogFilter.operation(request)).isEqualTo("graphql mutation");
-        assertThat(OperationLogFilter.operation(request("/v1/coherence/signals", new HashMap<>()))).isEqualTo("ingest");
-        assertThat(OperationLogFilter.operation(request("/v1/admin/dead-letters/replay", new HashMap<>())))
+        assertThat(ObservationFilter.operation(request)).isEqualTo("graphql mutation");
+        assertThat(ObservationFilter.operation(request("/v1/coherence/signals", new HashMap<>()))).isEqualTo("ingest");
+        assertThat(ObservationFilter.operation(request("/v1/admin/dead-letters/replay", new HashMap<>())))
                 .isEqualTo("dead-letter replay");
     }
 
@@ -96,7 +96,7 @@ class OperationLogFilterTest {
     @Test
     void theLogLineCarriesTheTenantAndTheTraceTheInterceptorNoted() throws Exception {
         HttpServletRequest request = request("/graphql", new HashMap<>());
-        OperationLogFilter tenantKnown = new OperationLogFilter() {
+        ObservationFilter tenantKnown = new ObservationFilter() {
             @Override
             String tenant(HttpServletRequest r) {
                 return "tenant-7";
@@ -112,7 +112,7 @@ class OperationLogFilterTest {
     }
 
     private static HttpServletRequest request(String uri, Map<String, Object> attributes) {
-        return (HttpServletRequest) Proxy.newProxyInstance(OperationLogFilterTest.class.getClassLoader(),
+        return (HttpServletRequest) Proxy.newProxyInstance(ObservationFilterTest.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getRequestURI" -> uri;
                     case "getAttribute" -> attributes.get((String) args[0]);
@@ -123,7 +123,7 @@ class OperationLogFilterTest {
     }
 
     private static HttpServletResponse response(int status) {
-        return (HttpServletResponse) Proxy.newProxyInstance(OperationLogFilterTest.class.getClassLoader(),
+        return (HttpServletResponse) Proxy.newProxyInstance(ObservationFilterTest.class.getClassLoader(),
                 new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getStatus" -> status;
                     default -> null;

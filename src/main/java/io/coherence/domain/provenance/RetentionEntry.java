@@ -1,7 +1,6 @@
-package io.coherence.domain.retention;
+package io.coherence.domain.provenance;
 
-import io.coherence.domain.provenance.LedgerTime;
-import io.coherence.domain.provenance.Sha256;
+import io.coherence.domain.retention.RetentionTier;
 import java.time.Instant;
 import java.util.Collection;
 

@@ -1,11 +1,10 @@
-package io.coherence.infrastructure.redis;
+package io.coherence.infrastructure.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.coherence.application.limits.Admission;
 import io.coherence.application.limits.RateBuckets;
 import io.coherence.application.limits.RateLimit;
-import io.coherence.infrastructure.ratelimit.LocalRateBuckets;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;

@@ -1,6 +1,5 @@
-package io.coherence.application.query;
+package io.coherence.domain.score;
 
-import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.tenant.TenantId;
 import java.util.Optional;
 

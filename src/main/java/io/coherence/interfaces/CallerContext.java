@@ -1,4 +1,4 @@
-package io.coherence.application.security;
+package io.coherence.interfaces;
 
 import io.coherence.domain.policy.Caller;
 import jakarta.enterprise.context.RequestScoped;
@@ -7,7 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 
 /**
- * The caller of the current request, from its bearer token as the token verifier accepted it
+ * The caller of the current HTTP request, from its bearer token as the token verifier accepted it
  * (signature, algorithm, issuer, audience, expiry; the interfaces' bearer token filter asks it).
  * Claims: {@code tenant} (string) and {@code scope} (space-separated). A request without a valid
  * token has no caller.

@@ -1,4 +1,4 @@
-package io.coherence.domain.provenance;
+package io.coherence.domain.tenant;
 
 import java.util.Objects;
 

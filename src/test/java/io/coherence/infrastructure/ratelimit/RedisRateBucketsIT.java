@@ -1,18 +1,17 @@
-package io.coherence.infrastructure.redis;
+package io.coherence.infrastructure.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.application.limits.Admission;
 import io.coherence.application.limits.RateLimit;
-import io.coherence.infrastructure.ratelimit.LocalRateBuckets;
 import io.coherence.testsupport.EmbeddedEngines;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
-package io.coherence.domain.retention;
+package io.coherence.domain.provenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coherence.domain.provenance.Sha256;
+import io.coherence.domain.retention.RetentionTier;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,5 @@
 package io.coherence.interfaces.graphql;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import graphql.language.Document;
 import graphql.language.OperationDefinition;
 import graphql.parser.InvalidSyntaxException;
@@ -13,7 +11,6 @@ import io.coherence.domain.provenance.Sha256;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
@@ -32,44 +29,18 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The persisted-query allowlist (ADR-002) and Apollo's persisted-query protocol
- * ({@code extensions.persistedQuery = {version: 1, sha256Hash}}), decided the same way for
- * /graphql and for WebSocket {@code subscribe}:
- * <ul>
- * <li>a hash alone runs the registered document with that hash; an unknown hash answers
- *     {@code PersistedQueryNotFound} / {@code PERSISTED_QUERY_NOT_FOUND} (what Apollo clients
- *     expect, HTTP 200);</li>
- * <li>a hash with a document must be the document's SHA-256 ({@code PERSISTED_QUERY_HASH_MISMATCH});</li>
- * <li>a document, with or without its hash, runs in {@link Mode#DEV}; in {@link Mode#STRICT} only when it is a
- *     registered one ({@code PERSISTED_QUERY_REQUIRED}; introspection: {@code INTROSPECTION_DISABLED});</li>
- * <li>a registered entry past its sunset date is refused ({@code PERSISTED_QUERY_SUNSET}).</li>
- * </ul>
- * Every entry is checked when the registry loads: its hash, its id ({@code name_v<version>}), one
- * operation valid against the API schema, no introspection, and consistent deprecation dates.
+ * The persisted-query allowlist (ADR-002): the registered documents, read and checked once when
+ * the application starts, so a wrong hash or a document the schema rejects stops the deployment.
+ * Every entry is checked: its hash, its id ({@code name_v<version>}), one operation valid against
+ * the API schema, no introspection, and consistent deprecation dates. What a request may run is
+ * {@link PersistedQueryResolver}'s decision.
  */
-public final class PersistedQueries {
+public final class PersistedQueryCatalog {
 
     /** Where the registry lives on the classpath. */
     public static final String RESOURCE = "graphql/persisted-queries.json";
-    /** The message Apollo clients look for before they retry with the document. */
-    public static final String NOT_FOUND_MESSAGE = "PersistedQueryNotFound";
 
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,62}_v[1-9][0-9]{0,5}");
-    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
-    private static final int DEV_REMEMBERED = 10_000;
-
-    /** Strict runs registered documents only (the production default); dev runs any document. */
-    public enum Mode {
-        STRICT, DEV;
-
-        public static Mode parse(String value) {
-            try {
-                return valueOf(value.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("COHERENCE_PERSISTED_QUERIES must be strict or dev, not '" + value + "'");
-            }
-        }
-    }
 
     /** One registered document. {@code deprecated}, {@code sunset} and {@code successor} may be null. */
     public record Entry(String id, String sha256, String document, LocalDate deprecated, LocalDate sunset,
@@ -87,28 +58,18 @@ public final class PersistedQueries {
         }
     }
 
-    /** What to do with a request. */
-    public sealed interface Resolution permits Run, Refused {
-    }
-
-    /** Run {@code document}; {@code entry} is the registered one it came from, or null. */
-    public record Run(String document, Entry entry) implements Resolution {
-    }
-
-    /** Answer with this error instead; {@code httpStatus} for /graphql. */
-    public record Refused(int httpStatus, String code, String message) implements Resolution {
-    }
-
     private final Map<String, Entry> byHash;
-    /** Dev mode: documents clients registered with hash + document, so their hash alone works next time. */
-    private final Cache<String, String> remembered = Caffeine.newBuilder().maximumSize(DEV_REMEMBERED).build();
-
-    private PersistedQueries(Map<String, Entry> byHash) {
+    private PersistedQueryCatalog(Map<String, Entry> byHash) {
         this.byHash = byHash;
     }
 
     public Collection<Entry> entries() {
         return byHash.values();
+    }
+
+    /** The entry whose document has this SHA-256 (lowercase hex), or null. */
+    public Entry find(String sha256) {
+        return byHash.get(sha256);
     }
 
     /**
@@ -117,7 +78,7 @@ public final class PersistedQueries {
      *
      * @throws IllegalArgumentException naming the registry and entry that is wrong
      */
-    public static PersistedQueries load(GraphQLSchema schema, Map<String, Reader> registries) {
+    public static PersistedQueryCatalog load(GraphQLSchema schema, Map<String, Reader> registries) {
         Map<String, Entry> byHash = new LinkedHashMap<>();
         Map<String, String> ids = new LinkedHashMap<>();
         registries.forEach((name, reader) -> {
@@ -138,7 +99,7 @@ public final class PersistedQueries {
                         + ", which is not registered");
             }
         }
-        return new PersistedQueries(Map.copyOf(byHash));
+        return new PersistedQueryCatalog(Map.copyOf(byHash));
     }
 
     private static List<Entry> read(GraphQLSchema schema, String name, Reader reader) {
@@ -230,76 +191,5 @@ public final class PersistedQueries {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(where + ": \"" + key + "\" must be a date, YYYY-MM-DD", e);
         }
-    }
-
-    /**
-     * Decides a request.
-     *
-     * @param query          the request's {@code query}, or null
-     * @param persistedQuery the request's {@code extensions.persistedQuery}, or null
-     * @param today          the date sunsets are compared with (UTC)
-     * @return null when the request has neither, so whoever runs GraphQL answers it
-     */
-    public Resolution resolve(String query, JsonValue persistedQuery, Mode mode, LocalDate today) {
-        String hash = null;
-        if (persistedQuery != null) {
-            if (!(persistedQuery instanceof JsonObject pq) || !(pq.get("version") instanceof JsonNumber version)
-                    || !version.isIntegral() || version.intValue() != 1) {
-                return new Refused(400, "PERSISTED_QUERY_INVALID",
-                        "extensions.persistedQuery must be {\"version\": 1, \"sha256Hash\": \"<64 hex digits>\"}");
-            }
-            if (!(pq.get("sha256Hash") instanceof JsonString h) || !HASH.matcher(h.getString()).matches()) {
-                return new Refused(400, "PERSISTED_QUERY_INVALID",
-                        "extensions.persistedQuery.sha256Hash must be 64 lowercase hex digits");
-            }
-            hash = h.getString();
-            if (query == null) {
-                return byHash(hash, mode, today);
-            }
-        }
-        if (query == null) {
-            return null;
-        }
-        String actual = Sha256.hex(query);
-        if (hash != null && !hash.equals(actual)) {
-            return new Refused(400, "PERSISTED_QUERY_HASH_MISMATCH",
-                    "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query");
-        }
-        Entry entry = byHash.get(actual);
-        if (entry != null) {
-            return current(entry, today);
-        }
-        if (mode == Mode.DEV) {
-            if (hash != null) {
-                remembered.put(hash, query);
-            }
-            return new Run(query, null);
-        }
-        if (ApiSchema.mightBeIntrospection(query)) {
-            return new Refused(400, "INTROSPECTION_DISABLED",
-                    "introspection is off: this server runs persisted queries only (strict mode)");
-        }
-        return new Refused(400, "PERSISTED_QUERY_REQUIRED",
-                "this server runs persisted queries only: send extensions.persistedQuery.sha256Hash of a registered document");
-    }
-
-    private Resolution byHash(String hash, Mode mode, LocalDate today) {
-        Entry entry = byHash.get(hash);
-        if (entry != null) {
-            return current(entry, today);
-        }
-        String document = mode == Mode.DEV ? remembered.getIfPresent(hash) : null;
-        if (document != null) {
-            return new Run(document, null);
-        }
-        return new Refused(200, "PERSISTED_QUERY_NOT_FOUND", NOT_FOUND_MESSAGE);
-    }
-
-    private static Resolution current(Entry entry, LocalDate today) {
-        if (entry.sunset() != null && !today.isBefore(entry.sunset())) {
-            return new Refused(400, "PERSISTED_QUERY_SUNSET", entry.id() + " was retired on " + entry.sunset()
-                    + (entry.successor() == null ? "" : "; use " + entry.successor()));
-        }
-        return new Run(entry.document(), entry);
     }
 }

@@ -1,0 +1,4 @@
+/**
+ * Who may hold live subscriptions: connection and subscription admission, apart from any transport.
+ */
+package io.coherence.application.subscriptions;

@@ -1,0 +1,100 @@
+package io.coherence.interfaces.telemetry;
+
+import io.coherence.domain.policy.Caller;
+import io.coherence.interfaces.CallerContext;
+import io.coherence.interfaces.OncePerRequestFilter;
+import io.coherence.interfaces.OperationOutcome;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * Outermost on /graphql and /v1, one clock for both records of a request, refusals by the filters
+ * behind it included:
+ * <ul>
+ * <li>one line in the operation log once the answer is out;</li>
+ * <li>on /graphql, the seed's metrics: {@code graphql_request_duration_seconds{op}} (a histogram
+ *     with the seed's buckets, so its alert expressions work unchanged; {@code op} is the operation
+ *     type: query, mutation, or unknown when no operation was resolved) and
+ *     {@code graphql_requests_total{status}} (the HTTP status). No tenant or operation name labels:
+ *     they would grow without bound.</li>
+ * </ul>
+ * The operation's span is {@link TracedOperationInterceptor}'s: servlet filters declared in web.xml
+ * run before Liberty's tracing filter, so none of them can be inside the request's trace.
+ */
+public class ObservationFilter extends OncePerRequestFilter {
+
+    private static final long serialVersionUID = 1L;
+    /** At most this many provenance ids are written on a batch's log line; the answer has them all. */
+    static final int LOGGED_PROVENANCE_IDS = 20;
+
+    @Inject
+    transient MetricRegistry registry;
+
+    @Override
+    protected void doFilterOnce(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        long started = System.nanoTime();
+        int status = 500;
+        try {
+            chain.doFilter(request, response);
+            status = response.getStatus();
+        } finally {
+            long elapsed = System.nanoTime() - started;
+            log(request, status, elapsed);
+            if (registry != null && request.getRequestURI().startsWith("/graphql")) {
+                String op = OperationOutcome.graphqlOperation(request);
+                registry.timer("graphql_request_duration", new Tag("op", op == null ? "unknown" : op))
+                        .update(Duration.ofNanos(elapsed));
+                registry.counter("graphql_requests", new Tag("status", Integer.toString(status))).inc();
+            }
+        }
+    }
+
+    private void log(HttpServletRequest request, int status, long elapsedNanos) {
+        List<String> provenance = OperationOutcome.provenanceIds(request);
+        OperationOutcome.Trace trace = OperationOutcome.trace(request);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("op", operation(request));
+        fields.put("tenant_id", tenant(request));
+        fields.put("status", Integer.toString(status));
+        fields.put("latency_ms", String.format(Locale.ROOT, "%.1f", elapsedNanos / 1e6));
+        fields.put("error_code", OperationOutcome.errorCode(request));
+        fields.put("signals", provenance.isEmpty() ? null : Integer.toString(provenance.size()));
+        fields.put("provenance_id", String.join(",", provenance.subList(0, Math.min(provenance.size(), LOGGED_PROVENANCE_IDS))));
+        fields.put("trace_id", trace == null ? null : trace.traceId());
+        fields.put("span_id", trace == null ? null : trace.spanId());
+        OperationLog.write(fields);
+    }
+
+    /** The tenant the caller's token acts for; null without a valid token. */
+    String tenant(HttpServletRequest request) {
+        return CallerContext.callerOf(request).flatMap(Caller::tenant).orElse(null);
+    }
+
+    /** What the request ran, as far as it is known: {@code graphql <type>} once the document was read. */
+    static String operation(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        if (uri.startsWith("/graphql")) {
+            String type = OperationOutcome.graphqlOperation(request);
+            return type == null ? "graphql" : "graphql " + type;
+        }
+        if (uri.startsWith("/v1/coherence/signals")) {
+            return "ingest";
+        }
+        if (uri.startsWith("/v1/admin/dead-letters")) {
+            return "dead-letter replay";
+        }
+        return "v1";
+    }
+}
