@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  *
  *   java perf/LoadProbe.java read   [clients=50] [seconds=30]   tenantCoherence (the seed k6 read query)
  *   java perf/LoadProbe.java ingest [clients=8]  [seconds=30] [batch=100]   POST /v1/coherence/signals
+ *   java perf/LoadProbe.java health [clients=50] [seconds=30]   GET /health/live: the same server's trivial request
  *
  * URLs and the token come from target/devstack/devstack.json (override with COHERENCE_DEVSTACK).
  * Prints requests, errors, throughput and latency p50/p95/p99. Every ingest request carries new
@@ -34,12 +35,15 @@ public class LoadProbe {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "read";
-        int clients = args.length > 1 ? Integer.parseInt(args[1]) : (mode.equals("read") ? 50 : 8);
+        boolean health = mode.equals("health");
+        int clients = args.length > 1 ? Integer.parseInt(args[1]) : (mode.equals("ingest") ? 8 : 50);
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 100;
         String descriptor = Files.readString(Path.of(System.getenv().getOrDefault("COHERENCE_DEVSTACK", "target/devstack/devstack.json")));
         String token = Files.readString(Path.of(field(descriptor, "tokenFile"))).trim();
-        URI url = URI.create(field(descriptor, mode.equals("read") ? "graphqlUrl" : "ingestUrl"));
+        String graphql = field(descriptor, "graphqlUrl");
+        URI url = URI.create(health ? graphql.substring(0, graphql.lastIndexOf("/graphql")) + "/health/live"
+                : field(descriptor, mode.equals("read") ? "graphqlUrl" : "ingestUrl"));
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         warmUp(http, url, token, mode, batch);
@@ -56,9 +60,13 @@ public class LoadProbe {
                     long t0 = System.nanoTime();
                     HttpResponse<String> r = send(http, url, token, body(mode, batch));
                     latencies.add(System.nanoTime() - t0);
-                    boolean ok = mode.equals("read") ? r.statusCode() == 200 && !r.body().contains("\"errors\"") : r.statusCode() == 202;
+                    boolean ok = switch (mode) {
+                        case "read" -> r.statusCode() == 200 && !r.body().contains("\"errors\"");
+                        case "health" -> r.statusCode() == 200;
+                        default -> r.statusCode() == 202;
+                    };
                     if (ok) {
-                        items.addAndGet(mode.equals("read") ? 1 : batch);
+                        items.addAndGet(mode.equals("ingest") ? batch : 1);
                     } else {
                         errors.incrementAndGet();
                     }
@@ -75,9 +83,9 @@ public class LoadProbe {
         double elapsed = (System.nanoTime() - started) / 1e9;
         pool.shutdown();
         long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("mode=%s clients=%d seconds=%.1f%s%n", mode, clients, elapsed, mode.equals("read") ? "" : " batch=" + batch);
+        System.out.printf("mode=%s clients=%d seconds=%.1f%s%n", mode, clients, elapsed, mode.equals("ingest") ? " batch=" + batch : "");
         System.out.printf("requests=%d errors=%d requests/s=%.0f %s/s=%.0f%n", sorted.length, errors.get(), sorted.length / elapsed,
-                mode.equals("read") ? "reads" : "signals", items.get() / elapsed);
+                mode.equals("ingest") ? "signals" : mode.equals("read") ? "reads" : "answers", items.get() / elapsed);
         System.out.printf("latency ms p50=%.1f p95=%.1f p99=%.1f max=%.1f%n", pct(sorted, 50), pct(sorted, 95), pct(sorted, 99),
                 sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
     }
@@ -92,6 +100,9 @@ public class LoadProbe {
         if (mode.equals("read")) {
             return READ_QUERY;
         }
+        if (mode.equals("health")) {
+            return null;
+        }
         StringBuilder b = new StringBuilder("[");
         String now = Instant.now().toString();
         String prefix = UUID.randomUUID().toString();
@@ -104,6 +115,9 @@ public class LoadProbe {
     }
 
     static HttpResponse<String> send(HttpClient http, URI url, String token, String body) throws IOException, InterruptedException {
+        if (body == null) {
+            return http.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString());
+        }
         return http.send(HttpRequest.newBuilder(url).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# tenantCoherence next to the same server's trivial request, in one run (issue 16's read goal:
+# reads at 50 connections ≥ 50 % of /health/live's throughput, 0 errors).
+#
+#   mvn -Pdev                                          # terminal 1: the embedded stack
+#   bash perf/read-ratio.sh [rounds=3] [seconds=20] [clients=50]
+#
+# Alternates `java perf/LoadProbe.java health` and `... read` (health first in odd rounds, read
+# first in even ones, so warm-up favours neither), then prints each round's figures and the ratio
+# of the median throughputs. The probe runs on the same cores as the server: both sides pay it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+seconds=${2:-20}
+clients=${3:-50}
+[ -f "${COHERENCE_DEVSTACK:-target/devstack/devstack.json}" ] || { echo "no dev stack (start mvn -Pdev first)" >&2; exit 1; }
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+java perf/LoadProbe.java read "$clients" 5 > /dev/null    # JIT warm-up of both paths
+java perf/LoadProbe.java health "$clients" 5 > /dev/null
+echo "mode round requests/s p50 p95 p99 errors"
+for round in $(seq 1 "$rounds"); do
+  order="health read"; [ $((round % 2)) -eq 0 ] && order="read health"
+  for mode in $order; do
+    java perf/LoadProbe.java "$mode" "$clients" "$seconds" > "$out/$mode-$round.txt"
+    rps=$(sed -n 's/.*requests\/s=\([0-9]*\).*/\1/p' "$out/$mode-$round.txt")
+    errors=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' "$out/$mode-$round.txt")
+    lat=$(sed -n 's/latency ms p50=\([0-9.]*\) p95=\([0-9.]*\) p99=\([0-9.]*\).*/\1 \2 \3/p' "$out/$mode-$round.txt")
+    echo "$mode $round $rps $lat $errors"
+    echo "$rps" >> "$out/$mode.rps"
+  done
+done
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+health=$(median "$out/health.rps")
+read=$(median "$out/read.rps")
+awk -v h="$health" -v r="$read" 'BEGIN { printf "median health=%d read=%d ratio=%.1f%%\n", h, r, 100 * r / h }'
