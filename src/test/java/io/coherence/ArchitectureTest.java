@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,6 +91,17 @@ class ArchitectureTest {
     void infrastructureAdaptersAreIndependentOfEachOther() {
         slices().matching("io.coherence.infrastructure.(*)..").should().notDependOnEachOther()
                 .because("each adapter reaches one engine; what they share lives in infrastructure itself")
+                .check(main);
+    }
+
+    @Test
+    void interfaceAdaptersAreIndependentOfEachOther() {
+        slices().matching("io.coherence.interfaces.(*)..").should().notDependOnEachOther()
+                .ignoreDependency(resideInAPackage("io.coherence.interfaces.."), resideInAPackage("io.coherence.interfaces.telemetry.."))
+                .ignoreDependency(resideInAPackage("io.coherence.interfaces.websocket.."), resideInAPackage("io.coherence.interfaces.graphql.."))
+                .because("each transport reaches the others only through application ports; what they share lives in "
+                        + "interfaces itself, telemetry observes them all, and the WebSocket transport of GraphQL reads "
+                        + "requests with the GraphQL edge")
                 .check(main);
     }
 

@@ -1,6 +1,6 @@
 package io.coherence.interfaces.health;
 
-import io.coherence.interfaces.messaging.KafkaIngestStatus;
+import io.coherence.application.ingest.StreamIngestStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,7 +19,7 @@ import org.eclipse.microprofile.health.Readiness;
 public class KafkaConsumerCheck implements HealthCheck {
 
     @Inject
-    KafkaIngestStatus status;
+    StreamIngestStatus status;
 
     @Override
     public HealthCheckResponse call() {

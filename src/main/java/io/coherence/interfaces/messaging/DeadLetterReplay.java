@@ -1,5 +1,6 @@
 package io.coherence.interfaces.messaging;
 
+import io.coherence.application.ingest.DeadLetterReplays;
 import io.coherence.application.ingest.StreamIngest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,7 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * so a replay never grows the topic and a repeated replay redoes only what is not yet stored.
  */
 @ApplicationScoped
-public class DeadLetterReplay {
+public class DeadLetterReplay implements DeadLetterReplays {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterReplay.class.getName());
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -48,23 +49,8 @@ public class DeadLetterReplay {
         this.ingest = ingest;
     }
 
-    /** Which dead letters to replay. */
-    public record Filter(Optional<String> errorCode, Optional<String> tenantId, int limit) {
-    }
-
-    /**
-     * What a replay did: dead letters read from the cursor on ({@code scanned}), of which
-     * {@code skipped} did not match the filter and {@code replayed} were ingested again:
-     * {@code accepted} (stored now), {@code duplicate} (stored before) or {@code failedAgain}
-     * (refused again, per error code in {@code failedAgainByCode}; left in place). {@code cursor}:
-     * per partition, the offset the next replay starts at. {@code complete}: the replay reached the
-     * end the topic had when it started (false when {@code limit} or 60 s stopped it).
-     */
-    public record Result(long scanned, long skipped, long replayed, long accepted, long duplicate, long failedAgain,
-                         Map<String, Long> failedAgainByCode, Map<String, Long> cursor, boolean complete) {
-    }
-
     /** One replay at a time on this server: two would ingest the same dead letters twice (harmless, but wasted). */
+    @Override
     public synchronized Result replay(Filter filter) {
         Map<String, Object> config = new HashMap<>(settings.clientProperties());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId() + "-dead-letter-replay");

@@ -1,5 +1,6 @@
 package io.coherence.interfaces.messaging;
 
+import io.coherence.application.ingest.StreamIngestStatus;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -40,7 +41,7 @@ import org.eclipse.microprofile.metrics.Tag;
  * counts as enabled when {@code KAFKA_BOOTSTRAP_SERVERS} is set.
  */
 @ApplicationScoped
-public class KafkaIngestStatus {
+public class KafkaIngestStatus implements StreamIngestStatus {
 
     private static final Logger LOG = Logger.getLogger(KafkaIngestStatus.class.getName());
 
@@ -71,12 +72,18 @@ public class KafkaIngestStatus {
         this.clock = clock;
     }
 
-    public static boolean enabled() {
+    @Override
+    public boolean enabled() {
+        return configured();
+    }
+
+    /** Kafka ingest counts as enabled when {@code KAFKA_BOOTSTRAP_SERVERS} is set. */
+    static boolean configured() {
         return ConfigProvider.getConfig().getOptionalValue("KAFKA_BOOTSTRAP_SERVERS", String.class).isPresent();
     }
 
     void start(@Observes Startup startup) {
-        if (!enabled()) {
+        if (!configured()) {
             return;
         }
         gauge("ingest_kafka_consumer_lag_sum", KafkaIngestStatus::totalLag);
@@ -157,10 +164,11 @@ public class KafkaIngestStatus {
     }
 
     /** The state for the readiness check's data. */
+    @Override
     public Map<String, Object> report() {
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("enabled", enabled());
-        if (!enabled()) {
+        report.put("enabled", configured());
+        if (!configured()) {
             return report;
         }
         boolean reachable = lastMeasured != null

@@ -1,5 +1,6 @@
 package io.coherence.interfaces.messaging;
 
+import io.coherence.application.ingest.DeadLetterReplays;
 import io.coherence.application.ingest.StreamIngest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,7 +33,7 @@ final class ReplayPass {
     record Taken(List<StreamIngest.Outcome> outcomes, Duration pause) {
     }
 
-    private final DeadLetterReplay.Filter filter;
+    private final DeadLetterReplays.Filter filter;
     private final Ingest ingest;
     private final int batchRecords;
     private final LongSupplier nanoTime;
@@ -53,7 +54,7 @@ final class ReplayPass {
      * @param start    each partition's first offset to read (its cursor)
      * @param deadline the {@code nanoTime} after which no more records are taken
      */
-    ReplayPass(DeadLetterReplay.Filter filter, Ingest ingest, int batchRecords, Map<TopicPartition, Long> start,
+    ReplayPass(DeadLetterReplays.Filter filter, Ingest ingest, int batchRecords, Map<TopicPartition, Long> start,
                LongSupplier nanoTime, long deadline) {
         this.filter = filter;
         this.ingest = ingest;
@@ -169,10 +170,10 @@ final class ReplayPass {
         return Map.copyOf(cursor);
     }
 
-    DeadLetterReplay.Result result(boolean complete) {
+    DeadLetterReplays.Result result(boolean complete) {
         Map<String, Long> cursors = new TreeMap<>();
         cursor.forEach((p, offset) -> cursors.put(Integer.toString(p.partition()), offset));
-        return new DeadLetterReplay.Result(scanned, skipped, replayed, accepted, duplicate, failedAgain,
+        return new DeadLetterReplays.Result(scanned, skipped, replayed, accepted, duplicate, failedAgain,
                 Collections.unmodifiableMap(new TreeMap<>(failedAgainByCode)), Collections.unmodifiableMap(cursors), complete);
     }
 }

@@ -1,13 +1,13 @@
 package io.coherence.interfaces.rest;
 
+import io.coherence.application.ingest.StreamIngestStatus;
+import io.coherence.application.ingest.DeadLetterReplays;
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
 import io.coherence.interfaces.CallerContext;
-import io.coherence.interfaces.messaging.DeadLetterReplay;
-import io.coherence.interfaces.messaging.KafkaIngestStatus;
 import io.coherence.interfaces.telemetry.TracedOperation;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -21,7 +21,7 @@ import java.util.Optional;
 
 /**
  * Operator endpoint: {@code POST /v1/admin/dead-letters/replay[?errorCode=…&tenantId=…&limit=…]}
- * ingests the Kafka dead letters again from the replay cursor on (see {@link DeadLetterReplay}).
+ * ingests the Kafka dead letters again from the replay cursor on (see {@link DeadLetterReplays}).
  * Needs a token with {@code coherence:admin}; answers what was read and what became of it.
  */
 @Path("/admin/dead-letters")
@@ -37,13 +37,16 @@ public class DeadLetterResource {
     PolicyEnforcer enforcer;
 
     @Inject
-    DeadLetterReplay replay;
+    DeadLetterReplays replays;
+
+    @Inject
+    StreamIngestStatus stream;
 
     @POST
     @Path("/replay")
     @TracedOperation("dead-letter replay")
     @Produces(MediaType.APPLICATION_JSON)
-    public DeadLetterReplay.Result replay(@QueryParam("errorCode") String errorCode, @QueryParam("tenantId") String tenantId,
+    public DeadLetterReplays.Result replay(@QueryParam("errorCode") String errorCode, @QueryParam("tenantId") String tenantId,
                                           @QueryParam("limit") Integer limit) {
         Caller caller = enforcer.authenticated(callers.current());
         enforcer.require(caller, Action.ADMIN, tenantId == null ? "*" : tenantId);
@@ -56,10 +59,10 @@ public class DeadLetterResource {
         if (limit != null && (limit < 1 || limit > MAX_LIMIT)) {
             throw new CoherenceException(ErrorCode.BAD_USER_INPUT, "limit must be between 1 and " + MAX_LIMIT);
         }
-        if (!KafkaIngestStatus.enabled()) {
+        if (!stream.enabled()) {
             throw new CoherenceException(ErrorCode.KAFKA_NOT_ENABLED, "Kafka ingest is not enabled on this server");
         }
-        return replay.replay(new DeadLetterReplay.Filter(Optional.ofNullable(errorCode), Optional.ofNullable(tenantId),
+        return replays.replay(new DeadLetterReplays.Filter(Optional.ofNullable(errorCode), Optional.ofNullable(tenantId),
                 limit == null ? MAX_LIMIT : limit));
     }
 }

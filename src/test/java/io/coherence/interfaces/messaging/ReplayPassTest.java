@@ -1,5 +1,6 @@
 package io.coherence.interfaces.messaging;
 
+import io.coherence.application.ingest.DeadLetterReplays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.application.ErrorCode;
@@ -56,11 +57,11 @@ class ReplayPassTest {
         return r;
     }
 
-    private static DeadLetterReplay.Filter tenant(String tenant, int limit) {
-        return new DeadLetterReplay.Filter(Optional.empty(), Optional.of(tenant), limit);
+    private static DeadLetterReplays.Filter tenant(String tenant, int limit) {
+        return new DeadLetterReplays.Filter(Optional.empty(), Optional.of(tenant), limit);
     }
 
-    private ReplayPass pass(DeadLetterReplay.Filter filter, Map<TopicPartition, Long> start) {
+    private ReplayPass pass(DeadLetterReplays.Filter filter, Map<TopicPartition, Long> start) {
         return new ReplayPass(filter, ingest, 2, start, System::nanoTime, System.nanoTime() + Duration.ofMinutes(1).toNanos());
     }
 
@@ -77,8 +78,8 @@ class ReplayPassTest {
         ReplayPass pass = pass(tenant("tenant-a", 100), Map.of(P0, 0L, P1, 0L));
         pass.process(TOPIC);
 
-        DeadLetterReplay.Result result = pass.result(pass.reached(Map.of(P0, 3L, P1, 3L)));
-        assertThat(result).isEqualTo(new DeadLetterReplay.Result(6, 1, 5, 3, 1, 1, Map.of("BAD_USER_INPUT", 1L),
+        DeadLetterReplays.Result result = pass.result(pass.reached(Map.of(P0, 3L, P1, 3L)));
+        assertThat(result).isEqualTo(new DeadLetterReplays.Result(6, 1, 5, 3, 1, 1, Map.of("BAD_USER_INPUT", 1L),
                 Map.of("0", 1L, "1", 1L), true));
         // The refused dead letter (0@1) and the skipped one (1@1) hold their partitions' cursors.
         assertThat(pass.cursor()).isEqualTo(Map.of(P0, 1L, P1, 1L));
@@ -94,7 +95,7 @@ class ReplayPassTest {
         for (int round = 0; round < 3; round++) {
             ReplayPass pass = pass(tenant("tenant-a", 100), cursor);
             pass.process(TOPIC.stream().filter(r -> r.offset() >= cursor(r, pass)).toList());
-            DeadLetterReplay.Result result = pass.result(true);
+            DeadLetterReplays.Result result = pass.result(true);
             assertThat(result.failedAgain()).as("round " + round).isEqualTo(1);
             cursor = pass.cursor();
         }
@@ -111,7 +112,7 @@ class ReplayPassTest {
         pass.process(TOPIC);
 
         assertThat(pass.going()).isFalse();
-        DeadLetterReplay.Result result = pass.result(pass.reached(Map.of(P0, 3L, P1, 3L)));
+        DeadLetterReplays.Result result = pass.result(pass.reached(Map.of(P0, 3L, P1, 3L)));
         assertThat(result.replayed()).isEqualTo(2);
         assertThat(result.scanned()).isEqualTo(2);
         assertThat(result.complete()).isFalse();
@@ -130,7 +131,7 @@ class ReplayPassTest {
         ReplayPass hurried = new ReplayPass(tenant("tenant-a", 100), ingest, 2, Map.of(P0, 0L, P1, 0L), clock::get, 3);
         hurried.process(TOPIC);
         assertThat(ingested).hasSize(1);
-        DeadLetterReplay.Result result = hurried.result(hurried.reached(Map.of(P0, 3L, P1, 3L)));
+        DeadLetterReplays.Result result = hurried.result(hurried.reached(Map.of(P0, 3L, P1, 3L)));
         assertThat(result.replayed()).isEqualTo(1);
         assertThat(result.complete()).isFalse();
         assertThat(hurried.going()).isFalse();
