@@ -48,6 +48,7 @@ public class LoadProbe {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         warmUp(http, url, token, mode, batch);
         AtomicLong errors = new AtomicLong();
+        java.util.concurrent.ConcurrentHashMap<Integer, AtomicLong> errorStatuses = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicLong items = new AtomicLong();
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -69,6 +70,7 @@ public class LoadProbe {
                         items.addAndGet(mode.equals("ingest") ? batch : 1);
                     } else {
                         errors.incrementAndGet();
+                        errorStatuses.computeIfAbsent(r.statusCode(), k -> new AtomicLong()).incrementAndGet();
                     }
                 }
                 return latencies.stream().mapToLong(Long::longValue).toArray();
@@ -86,6 +88,9 @@ public class LoadProbe {
         System.out.printf("mode=%s clients=%d seconds=%.1f%s%n", mode, clients, elapsed, mode.equals("ingest") ? " batch=" + batch : "");
         System.out.printf("requests=%d errors=%d requests/s=%.0f %s/s=%.0f%n", sorted.length, errors.get(), sorted.length / elapsed,
                 mode.equals("ingest") ? "signals" : mode.equals("read") ? "reads" : "answers", items.get() / elapsed);
+        if (!errorStatuses.isEmpty()) {
+            System.out.println("errors by HTTP status: " + new java.util.TreeMap<>(errorStatuses));
+        }
         System.out.printf("latency ms p50=%.1f p95=%.1f p99=%.1f max=%.1f%n", pct(sorted, 50), pct(sorted, 95), pct(sorted, 99),
                 sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
     }

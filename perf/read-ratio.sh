@@ -5,7 +5,7 @@
 #   mvn -Pdev                                          # terminal 1: the embedded stack
 #   bash perf/read-ratio.sh [rounds=3] [seconds=20] [clients=50]
 #
-# Alternates `java perf/LoadProbe.java health` and `... read` (health first in odd rounds, read
+# With the rate limits off, alternates `java perf/LoadProbe.java health` and `... read` (health first in odd rounds, read
 # first in even ones, so warm-up favours neither), then prints each round's figures and the ratio
 # of the median throughputs. The probe runs on the same cores as the server: both sides pay it.
 set -euo pipefail
@@ -13,18 +13,26 @@ cd "$(dirname "$0")/.."
 rounds=${1:-3}
 seconds=${2:-20}
 clients=${3:-50}
-[ -f "${COHERENCE_DEVSTACK:-target/devstack/devstack.json}" ] || { echo "no dev stack (start mvn -Pdev first)" >&2; exit 1; }
+descriptor=${COHERENCE_DEVSTACK:-target/devstack/devstack.json}
+[ -f "$descriptor" ] || { echo "no dev stack (start mvn -Pdev first)" >&2; exit 1; }
+# The rate limits off for the run (the dev stack's tenant limit, 500/s, would answer most reads
+# 429): a configDropins file in the measured server, re-read within a second, removed at the end.
+server=$(dirname "$(dirname "$(sed -n 's/.*"libertyLog": *"\([^"]*\)".*/\1/p' "$descriptor")")")
+limits=$server/configDropins/overrides/zz-read-ratio-limits.xml
+mkdir -p "$(dirname "$limits")"
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+trap 'rm -rf "$out" "$limits"' EXIT
+echo '<server><variable name="CONDUCTOR_RPS_MAX" value="0"/><variable name="COHERENCE_TENANT_RPS" value="0"/></server>' > "$limits"
+sleep 3
 
 java perf/LoadProbe.java read "$clients" 5 > /dev/null    # JIT warm-up of both paths
 java perf/LoadProbe.java health "$clients" 5 > /dev/null
-echo "mode round requests/s p50 p95 p99 errors"
+echo "mode round ok/s p50 p95 p99 errors"
 for round in $(seq 1 "$rounds"); do
   order="health read"; [ $((round % 2)) -eq 0 ] && order="read health"
   for mode in $order; do
     java perf/LoadProbe.java "$mode" "$clients" "$seconds" > "$out/$mode-$round.txt"
-    rps=$(sed -n 's/.*requests\/s=\([0-9]*\).*/\1/p' "$out/$mode-$round.txt")
+    rps=$(sed -n 's/.* \(reads\|answers\)\/s=\([0-9]*\).*/\2/p' "$out/$mode-$round.txt")   # answered without error
     errors=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' "$out/$mode-$round.txt")
     lat=$(sed -n 's/latency ms p50=\([0-9.]*\) p95=\([0-9.]*\) p99=\([0-9.]*\).*/\1 \2 \3/p' "$out/$mode-$round.txt")
     echo "$mode $round $rps $lat $errors"
