@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.EmbeddedKafka;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.KafkaTestClient;
 import io.coherence.testsupport.LibertyStackListener;
 import io.coherence.testsupport.ServerVariables;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,18 +24,14 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Kafka ingest end to end: records produced to the real embedded broker, consumed by the real
  * Liberty server through the liberty-kafka connector, written to the real Neo4j, scored, served.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class KafkaIngestIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -43,14 +39,8 @@ class KafkaIngestIT {
     private final CoherenceClient api = CoherenceClient.forTestServer();
     private final KafkaTestClient kafka = KafkaTestClient.forTestBroker();
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
-
     @AfterEach
     void close() {
-        LibertyStackListener.neo4jGate().restore();
         kafka.close();
     }
 
