@@ -3,21 +3,16 @@ package io.coherence.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.EmbeddedEngines;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.LibertyStackListener;
+import io.coherence.testsupport.TestServerIT;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fault 2 of the fault suite at test size: HTTP writers retrying with their Idempotency-Keys (as
@@ -25,22 +20,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * request ends acknowledged, every signal is stored once, and the materialized score is the
  * weighted mean of the distinct signals. (Kafka through a Neo4j outage: KafkaIngestIT.)
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class Neo4jOutageIngestIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     private final CoherenceClient api = CoherenceClient.forTestServer();
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
-
-    @AfterEach
-    void restore() {
-        LibertyStackListener.neo4jGate().restore();
-    }
 
     @Test
     void writesRetriedThroughANeo4jOutageAreAcknowledgedStoredOnceAndScoredOnce() throws InterruptedException {

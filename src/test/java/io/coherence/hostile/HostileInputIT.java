@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.domain.provenance.Sha256;
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.GraphQLDocuments;
 import io.coherence.testsupport.LoweredTenantRate;
 import io.coherence.testsupport.PersistedDocuments;
 import io.coherence.testsupport.StackSettings;
+import io.coherence.testsupport.TestServerIT;
 import io.coherence.testsupport.TokenMinter;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -25,10 +25,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,17 +35,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the exact status and error code, that nothing was written for that tenant, and that the answer
  * carries no stack trace, class name, Cypher or SQL.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class HostileInputIT {
 
     private static final Pattern LEAK = Pattern.compile(
             "Exception|\\bat [a-z]+\\.[a-z]|java\\.|jakarta\\.|org\\.(neo4j|postgresql|eclipse|jboss)|io\\.coherence"
                     + "|MATCH \\(|UNWIND |MERGE \\(|SELECT |INSERT INTO|\\.java:\\d+");
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     /** What a case may use: its tenant, a good token for it, the client. */
     record Ctx(String tenant, String token, CoherenceClient api) {

@@ -3,10 +3,10 @@ package io.coherence.interfaces;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.LoweredTenantRate;
 import io.coherence.testsupport.KafkaTestClient;
+import io.coherence.testsupport.TestServerIT;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,26 +16,17 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The metrics at /metrics (Prometheus text) after real traffic: the seed's names, labels and
  * histogram buckets, so its alert and dashboard expressions work unchanged, and the counters of
  * refusals, denials, cache use, transactions and the materializer. No tenant id in any label.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class MetricsIT {
 
     private final CoherenceClient api = CoherenceClient.forTestServer();
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     /** The value of the first series of this name carrying all these labels (any order); -1 if none. */
     private static double value(String metrics, String name, String... labels) {

@@ -106,6 +106,14 @@ public class LibertyStackListener implements TestExecutionListener {
         System.setProperty(KEYS_DIR, work.resolve("keys").toString());
     }
 
+    /** An engine test class (no Arquillian) runs without the shared deployment beside it. */
+    @Override
+    public void executionStarted(TestIdentifier id) {
+        if (id.getSource().orElse(null) instanceof ClassSource cs && !isArquillian(cs.getJavaClass())) {
+            SharedDeploymentExtension.undeployShared();
+        }
+    }
+
     /**
      * OpenTelemetry on, at the runtime level (system properties, as an operator's OTEL_* environment
      * would), every trace sampled and exported within 200 ms to the tests' receiver; and the JaCoCo
@@ -144,14 +152,17 @@ public class LibertyStackListener implements TestExecutionListener {
         for (TestIdentifier root : plan.getRoots()) {
             for (TestIdentifier id : plan.getDescendants(root)) {
                 Optional<TestSource> source = id.getSource();
-                if (source.isPresent() && source.get() instanceof ClassSource cs && AnnotationSupport
-                        .findRepeatableAnnotations(cs.getJavaClass(), ExtendWith.class).stream()
-                        .anyMatch(e -> java.util.Arrays.asList(e.value()).contains(ArquillianExtension.class))) {
+                if (source.isPresent() && source.get() instanceof ClassSource cs && isArquillian(cs.getJavaClass())) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    private static boolean isArquillian(Class<?> test) {
+        return AnnotationSupport.findRepeatableAnnotations(test, ExtendWith.class).stream()
+                .anyMatch(e -> java.util.Arrays.asList(e.value()).contains(ArquillianExtension.class));
     }
 
     private static String required(String property) {

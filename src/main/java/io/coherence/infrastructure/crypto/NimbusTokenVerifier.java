@@ -30,10 +30,11 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Date;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -88,6 +89,10 @@ public class NimbusTokenVerifier implements TokenVerifier {
     @ConfigProperty(name = "COHERENCE_TOKEN_CACHE_TTL")
     Duration tokenCacheTtl;
 
+    /** Expiry and not-before are judged by this clock, the cached tokens' expiry too. */
+    @Inject
+    Clock clock;
+
     /** Built on first use, from the settings above. */
     private volatile State state;
 
@@ -105,7 +110,7 @@ public class NimbusTokenVerifier implements TokenVerifier {
     public Verified verify(String token) {
         State s = state();
         Verified known = s.recentlyVerified().getIfPresent(token);
-        if (known != null && Instant.now().isBefore(known.expiresAt().plus(s.maxSkew()))) {
+        if (known != null && clock.instant().isBefore(known.expiresAt().plus(s.maxSkew()))) {
             return known;
         }
         Verified verified = verifyNow(s.processor(), token);
@@ -145,7 +150,12 @@ public class NimbusTokenVerifier implements TokenVerifier {
             Set<String> audiences = Arrays.stream(audience.split(",")).map(String::trim)
                     .filter(a -> !a.isEmpty()).collect(Collectors.toSet());
             DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audiences,
-                    new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "iat", "exp"), null);
+                    new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "iat", "exp"), null) {
+                @Override
+                protected Date currentTime() {
+                    return Date.from(clock.instant());
+                }
+            };
             Duration maxSkew = skew(clockSkew);
             claims.setMaxClockSkew((int) maxSkew.toSeconds());
             p.setJWTClaimsSetVerifier(claims);

@@ -8,8 +8,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.coherence.domain.provenance.Sha256;
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.EmbeddedEngines;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +24,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Values;
 
@@ -39,7 +35,7 @@ import org.neo4j.driver.Values;
  * idempotency keys, the score, the queue row. And the refusals: legal hold, missing token or
  * scope, another tenant, hostile subjects.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class ErasureIT {
 
     private static final Duration COMPLETES_WITHIN = Duration.ofSeconds(60);
@@ -49,11 +45,6 @@ class ErasureIT {
     private String tenant;
     private String writer;
     private String admin;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @BeforeEach
     void freshTenant() {

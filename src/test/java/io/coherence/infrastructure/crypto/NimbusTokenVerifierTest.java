@@ -18,6 +18,7 @@ import io.coherence.application.CoherenceException;
 import io.coherence.application.security.TokenVerifier;
 import io.coherence.testsupport.DevKeys;
 import io.coherence.testsupport.Eventually;
+import io.coherence.testsupport.MovableClock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -28,14 +29,15 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,7 @@ class NimbusTokenVerifierTest {
         v.jwksMinRefresh = Duration.ZERO;
         v.jwksCacheTtl = Duration.ofSeconds(45);
         v.tokenCacheTtl = Duration.ofSeconds(15);
+        v.clock = Clock.systemUTC();
         return v;
     }
 
@@ -167,16 +170,18 @@ class NimbusTokenVerifierTest {
     void aTokenSeenAgainIsNotCheckedAgainButStillEndsAtItsExpiry() throws Exception {
         NimbusTokenVerifier v = verifier(pem(KEYS), null);
         v.clockSkew = "0s";
-        Instant exp = Instant.now().plusSeconds(2);
+        // JWT times are whole seconds: start on one, so that the expiry is exactly two seconds on.
+        MovableClock clock = new MovableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        v.clock = clock;
+        Instant exp = clock.instant().plusSeconds(2);
         String token = token(KEYS, "dev", c -> c.expirationTime(Date.from(exp)));
 
         TokenVerifier.Verified first = v.verify(token);
 
         assertThat(v.verify(token)).isSameAs(first);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!Instant.now().isAfter(exp.plusMillis(1100)) && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
+        clock.advance(Duration.ofMillis(1900));
+        assertThat(v.verify(token)).as("still before its expiry").isSameAs(first);
+        clock.advance(Duration.ofMillis(1200));
         assertRefused(v, token);
     }
 

@@ -3,7 +3,7 @@ package io.coherence.interfaces.graphql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -13,15 +13,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** /graphql end to end: ingest → materializer → PostgreSQL → tenantCoherence, and its refusals. */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class CoherenceGraphQLApiIT {
 
     private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(10);
@@ -29,11 +25,6 @@ class CoherenceGraphQLApiIT {
     private final CoherenceClient api = CoherenceClient.forTestServer();
     private String tenant;
     private String token;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @BeforeEach
     void freshTenant() {

@@ -3,8 +3,8 @@ package io.coherence.interfaces.graphql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.EmbeddedEngines;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,19 +12,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.neo4j.driver.Values;
 
 /**
  * A tenant's data policy end to end: defaults, partial changes, the tags new signals carry, the
  * tier bounding ingest, the ledger entry of a change, and every refusal changing nothing.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class DataPolicyIT {
 
     private static final List<String> ADMIN = List.of("coherence:admin");
@@ -35,11 +31,6 @@ class DataPolicyIT {
     private String tenant;
     private String reader;
     private String admin;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @BeforeEach
     void freshTenant() {

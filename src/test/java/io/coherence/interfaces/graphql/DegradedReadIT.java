@@ -3,9 +3,9 @@ package io.coherence.interfaces.graphql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.LibertyStackListener;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -16,13 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * tenantCoherence while PostgreSQL is down or hung (the test server reaches it through a gate):
@@ -30,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * STORE_UNAVAILABLE, never a score; readiness stays up but names what is down; and everything
  * returns to the materialized path by itself when PostgreSQL is back.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class DegradedReadIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -42,11 +38,6 @@ class DegradedReadIT {
     private final CoherenceClient api = CoherenceClient.forTestServer();
     private String tenant;
     private String token;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @BeforeEach
     void freshTenant() {

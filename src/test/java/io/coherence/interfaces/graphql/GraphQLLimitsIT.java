@@ -3,30 +3,21 @@ package io.coherence.interfaces.graphql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
+import io.coherence.testsupport.TestServerIT;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Deep, wide, alias-bombed, batched and oversized documents at /graphql: refused before they run. */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class GraphQLLimitsIT {
 
     private final CoherenceClient api = CoherenceClient.forTestServer();
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({

@@ -10,33 +10,24 @@ import graphql.language.ObjectTypeDefinition;
 import graphql.schema.idl.SchemaParser;
 import graphql.schema.idl.TypeDefinitionRegistry;
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One API: the schema MicroProfile GraphQL generates for /graphql and the SDL the subscription
  * endpoint is built from (src/main/resources/graphql/schema.graphqls) declare the same query,
  * mutation, score type and input, field by field and argument by argument.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class GraphQLSchemaAgreementIT {
 
     private final CoherenceClient api = CoherenceClient.forTestServer();
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @Test
     void httpAndWebSocketServeTheSameTypes() throws IOException {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coherence.domain.provenance.LedgerExport;
 import io.coherence.domain.provenance.LedgerVerification;
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.EmbeddedEngines;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.StringReader;
@@ -21,14 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Values;
@@ -38,7 +34,7 @@ import org.neo4j.driver.Values;
  * valid; an entry edited (or the last one removed) straight in Neo4j is named; the export checks
  * the same with the offline command; and only the tenant's own governor may ask.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class LedgerApiIT {
 
     private static final List<String> ADMIN = List.of("coherence:admin");
@@ -53,11 +49,6 @@ class LedgerApiIT {
 
     @TempDir
     Path dir;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @BeforeAll
     static void connect() {

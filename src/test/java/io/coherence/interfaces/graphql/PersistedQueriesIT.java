@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.domain.provenance.Sha256;
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.GraphQLDocuments;
 import io.coherence.testsupport.GraphQLWsClient;
 import io.coherence.testsupport.PersistedDocuments;
 import io.coherence.testsupport.ServerVariables;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -17,19 +17,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Persisted queries against the real server: Apollo's protocol over POST, GET and WebSocket, the
  * test server's dev mode, strict mode switched on as an operator would, and the retiring entries
  * of the operator registry the test server is given ({@code retiring-persisted-queries.json}).
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class PersistedQueriesIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -44,11 +40,6 @@ class PersistedQueriesIT {
     private final CoherenceClient api = CoherenceClient.forTestServer();
     private String tenant;
     private String token;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @BeforeEach
     void tenant() {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.domain.provenance.Sha256;
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.EmbeddedEngines;
 import io.coherence.testsupport.Eventually;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,14 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Values;
@@ -38,7 +34,7 @@ import org.neo4j.driver.Values;
  * tenant left without signals, a tenant under legal hold, the refusals, and the persistent timer's
  * scheduled run, recorded in PostgreSQL.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class RetentionIT {
 
     /** The persistent timer fires every minute; its first run follows the server's start. */
@@ -51,11 +47,6 @@ class RetentionIT {
     private final CoherenceClient api = CoherenceClient.forTestServer();
     private String tenant;
     private String admin;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @BeforeAll
     static void engines() {

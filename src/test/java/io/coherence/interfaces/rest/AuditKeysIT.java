@@ -7,37 +7,28 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.DevKeys;
 import io.coherence.testsupport.LibertyStackListener;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The erasure audit's public key as an auditor fetches it, without a token: a JWKS holding the
  * stack's audit key and nothing private, the same key as PEM under its kid, and readiness saying
  * that audit packages can be signed.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class AuditKeysIT {
 
     private static final List<String> PRIVATE_MEMBERS = List.of("d", "p", "q", "dp", "dq", "qi", "oth");
 
     private final CoherenceClient api = CoherenceClient.forTestServer();
     private final DevKeys audit = DevKeys.loadOrCreateAudit(Path.of(System.getProperty(LibertyStackListener.KEYS_DIR)));
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     private String kid() throws Exception {
         return new RSAKey.Builder(audit.publicKey()).build().computeThumbprint().toString();

@@ -3,37 +3,28 @@ package io.coherence.interfaces.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.GraphQLWsClient;
 import io.coherence.testsupport.ServerVariables;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The v24.coherence flag switched off on the running server (a configDropins variable, as an
  * operator would): every API route answers 503 FEATURE_DISABLED and changes nothing, health stays
  * up; switched back on, the API answers again.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class FeatureFlagIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final CoherenceClient api = CoherenceClient.forTestServer();
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @Test
     void offAnswers503OnEveryApiRouteAndKeepsHealthUp() {

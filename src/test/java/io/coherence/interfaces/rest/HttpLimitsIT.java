@@ -3,33 +3,19 @@ package io.coherence.interfaces.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
+import io.coherence.testsupport.TestServerIT;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The HTTP limits set in server.xml and the application's own body bounds, on the real server. */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class HttpLimitsIT {
 
     private final CoherenceClient api = CoherenceClient.forTestServer();
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + System.getProperty("coherence.it.httpPort") + path);
-    }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -37,7 +23,7 @@ class HttpLimitsIT {
 
     @Test
     void aHeaderOverTheFieldLimitIsRefused() throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/graphql"))
+        HttpResponse<String> response = send(HttpRequest.newBuilder(api.uri("/graphql"))
                 .header("X-Padding", "a".repeat(20_000)).GET().build());
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -45,7 +31,7 @@ class HttpLimitsIT {
 
     @Test
     void moreHeadersThanTheLimitAreRefused() throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/health/ready")).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(api.uri("/health/ready")).GET();
         for (int i = 0; i < 120; i++) {
             request.header("X-H" + i, "v");
         }
@@ -57,7 +43,7 @@ class HttpLimitsIT {
     void aGraphqlBodyOverItsLimitAnswers413WithACodeAndIsNotRun() throws Exception {
         String body = "{\"query\":\"{ __typename }\",\"pad\":\"" + "x".repeat(300_000) + "\"}";
 
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/graphql"))
+        HttpResponse<String> response = send(HttpRequest.newBuilder(api.uri("/graphql"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
 
         assertThat(response.statusCode()).isEqualTo(413);
@@ -67,7 +53,7 @@ class HttpLimitsIT {
 
     @Test
     void headersWithinTheLimitsPass() throws Exception {
-        assertThat(send(HttpRequest.newBuilder(uri("/health/ready")).header("X-Padding", "a".repeat(8_000))
+        assertThat(send(HttpRequest.newBuilder(api.uri("/health/ready")).header("X-Padding", "a".repeat(8_000))
                 .GET().build()).statusCode()).isEqualTo(200);
         assertThat(api.get("/health/live").statusCode()).isEqualTo(200);
     }

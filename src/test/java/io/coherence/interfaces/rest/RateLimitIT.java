@@ -3,11 +3,11 @@ package io.coherence.interfaces.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.GraphQLWsClient;
 import io.coherence.testsupport.LoweredTenantRate;
 import io.coherence.testsupport.ServerVariables;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,11 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Rate limits on the running server, lowered as an operator would (configDropins variables, no
@@ -29,17 +25,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * nothing; other tenants are not affected by one tenant's limit. The test server keeps its
  * buckets in the embedded Redis.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class RateLimitIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final CoherenceClient api = CoherenceClient.forTestServer();
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     private static String tenant() {
         return "it-rate-" + UUID.randomUUID();

@@ -7,8 +7,8 @@ import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.StackSettings;
+import io.coherence.testsupport.TestServerIT;
 import io.coherence.testsupport.TokenMinter;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -24,15 +24,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.assertj.core.api.SoftAssertions;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** POST /v1/coherence/signals against the real server and engines. */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class SignalIngestApiIT {
 
     private static final List<String> WRITE = List.of("coherence:write");
@@ -40,11 +36,6 @@ class SignalIngestApiIT {
     private final CoherenceClient api = CoherenceClient.forTestServer();
     private String tenant;
     private String token;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @BeforeEach
     void freshTenant() {

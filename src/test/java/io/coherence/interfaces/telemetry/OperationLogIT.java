@@ -3,9 +3,9 @@ package io.coherence.interfaces.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.ServerVariables;
+import io.coherence.testsupport.TestServerIT;
 import io.coherence.testsupport.TokenMinter;
 import io.coherence.testsupport.TraceParent;
 import jakarta.json.Json;
@@ -26,27 +26,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The test server's own messages.log, in Liberty's JSON format: one operation line per request
  * with its fields as keys, and no token, key or password anywhere in the server's logs.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class OperationLogIT {
 
     private static final Duration WRITTEN = Duration.ofSeconds(20);
 
     private final CoherenceClient api = CoherenceClient.forTestServer();
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @Test
     void anIngestLeavesOneJsonLineWithTenantOpLatencyProvenanceAndTrace() {

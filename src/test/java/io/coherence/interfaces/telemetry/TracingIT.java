@@ -3,9 +3,9 @@ package io.coherence.interfaces.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.KafkaTestClient;
+import io.coherence.testsupport.TestServerIT;
 import io.coherence.testsupport.TraceParent;
 import io.coherence.testsupport.OtlpTraceReceiver;
 import io.coherence.testsupport.OtlpTraceReceiver.ReceivedSpan;
@@ -16,29 +16,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Traces as the test server exports them over OTLP/HTTP to a real receiver: each request's span
  * tree continues the caller's {@code traceparent}, carries {@code tenant_id}, and reaches the store
  * calls beneath it, the group-committed Neo4j write included; the materializer's runs have theirs.
  */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class TracingIT {
 
     private static final Duration EXPORTED = Duration.ofSeconds(30);
 
     private final CoherenceClient api = CoherenceClient.forTestServer();
     private final OtlpTraceReceiver receiver = OtlpTraceReceiver.shared();
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @Test
     void anIngestRequestsTraceReachesTheNeo4jWriteThatMadeItDurable() {

@@ -3,8 +3,8 @@ package io.coherence.interfaces.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.GraphQLWsClient;
+import io.coherence.testsupport.TestServerIT;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -14,16 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** coherenceEvents and coherenceScoreChanged over graphql-transport-ws, against the real server. */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class SubscriptionApiIT {
 
     static final Duration WAIT = Duration.ofSeconds(10);
@@ -32,11 +28,6 @@ class SubscriptionApiIT {
     private String tenant;
     private String token;
     private GraphQLWsClient ws;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @BeforeEach
     void connect() {

@@ -4,9 +4,9 @@ import static io.coherence.interfaces.websocket.SubscriptionApiIT.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
-import io.coherence.testsupport.Deployments;
 import io.coherence.testsupport.GraphQLWsClient;
 import io.coherence.testsupport.LibertyStackListener;
+import io.coherence.testsupport.TestServerIT;
 import io.coherence.testsupport.TokenMinter;
 import io.coherence.testsupport.StackSettings;
 import java.time.Duration;
@@ -15,26 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every close code graphql-transport-ws defines, and the limits, against the real server. */
-@ExtendWith(ArquillianExtension.class)
+@TestServerIT
 class SubscriptionProtocolIT {
 
     private final CoherenceClient api = CoherenceClient.forTestServer();
     private final String tenant = "it-wsp-" + UUID.randomUUID();
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.coherenceWar();
-    }
 
     @Test
     void anotherSubprotocolIsRefusedWith4406() {
