@@ -50,6 +50,11 @@ final class Outbox {
     private long fullSince = -1;
     private long inFlightSince;
     private boolean reportedStuck;
+    /** The thread writing the frame in flight, while it writes. */
+    private Thread writer;
+    /** The socket is gone ({@link #discard()}). */
+    private boolean gone;
+    private long lastNudge;
 
     /**
      * @param eventSent told, per event frame, its commit time in epoch milliseconds once the frame
@@ -110,10 +115,23 @@ final class Outbox {
     /**
      * True, once per blocked frame, when that frame has been on its way to the client for longer
      * than {@code timeoutNanos}: the client stopped reading. Tells the {@code stuck} callback too.
+     * Once the socket is gone, a write blocked that long has its thread interrupted, at most once
+     * per timeout, so a write Liberty left waiting on a closed socket ends. (A connection cut off
+     * while its client is still connected keeps its blocked write: see {@link SenderLane}.)
      */
     boolean checkStuck(long nowNanos, long timeoutNanos) {
         synchronized (this) {
-            if (!inFlight || reportedStuck || nowNanos - inFlightSince <= timeoutNanos) {
+            if (!inFlight || nowNanos - inFlightSince <= timeoutNanos) {
+                return false;
+            }
+            if (gone && writer != null && nowNanos - lastNudge > timeoutNanos) {
+                lastNudge = nowNanos;
+                // The socket is gone, yet its write still waits: Liberty can leave a blocking write
+                // waiting for ever when it closes the socket under it (the client reset the
+                // connection). An interrupt wakes the write, which then fails on the closed socket.
+                writer.interrupt();
+            }
+            if (reportedStuck) {
                 return false;
             }
             reportedStuck = true;
@@ -164,6 +182,7 @@ final class Outbox {
      */
     void discard() {
         synchronized (this) {
+            gone = true;
             closing = true;
             closed = true;
             queue.clear();
@@ -219,6 +238,8 @@ final class Outbox {
                 } else {
                     inFlight = true;
                     inFlightSince = System.nanoTime();
+                    lastNudge = inFlightSince;
+                    writer = Thread.currentThread();
                 }
             }
             if (next.text() == null) {
@@ -226,6 +247,8 @@ final class Outbox {
                 return;
             }
             transport.send(next.text(), () -> sent(next, true), failure -> sent(next, false));
+            // An interrupt from checkStuck came before sent() ended the write; it is spent.
+            Thread.interrupted();
         }
     }
 
@@ -234,6 +257,7 @@ final class Outbox {
         Frame close;
         synchronized (this) {
             inFlight = false;
+            writer = null;
             reportedStuck = false;
             if (frame.committedAtMillis() >= 0 && events > 0) {
                 events--;

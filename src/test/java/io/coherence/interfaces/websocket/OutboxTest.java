@@ -2,9 +2,14 @@ package io.coherence.interfaces.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class OutboxTest {
@@ -161,5 +166,53 @@ class OutboxTest {
 
         assertThat(outbox.checkStuck(System.nanoTime() + GRACE + 1, GRACE)).as("nothing in flight").isFalse();
         assertThat(stuck).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteStillBlockedOnceItsSocketIsGoneIsInterrupted() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        AtomicInteger wakeUps = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        // Like Liberty's blocking write on a socket closed under it: nothing but an interrupt wakes it.
+        Transport stranded = new Transport() {
+            @Override
+            public void send(String text, Runnable sent, Consumer<Throwable> failed) {
+                writing.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    wakeUps.incrementAndGet();
+                    failed.accept(new IOException("socket closed"));
+                }
+            }
+
+            @Override
+            public void close(int code, String reason) {
+            }
+        };
+        Outbox blocked = new Outbox(stranded, Outbox::pump, 4, GRACE, sentEvents::add, () -> stuck++);
+        Thread sender = new Thread(() -> {
+            blocked.event("never-taken", 1, 0);
+            failure.set(Thread.currentThread().isInterrupted() ? new AssertionError("interrupt left set") : null);
+        });
+        sender.start();
+        assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
+        long late = System.nanoTime() + GRACE + 1;
+
+        blocked.checkStuck(late, GRACE);
+        assertThat(wakeUps.get()).as("an open connection's blocked write is left alone").isZero();
+        blocked.closeNow(1013, "slow consumer");
+        blocked.checkStuck(late + GRACE * 2, GRACE);
+        assertThat(wakeUps.get()).as("so is one cut off while its client is still connected").isZero();
+
+        blocked.discard();
+        blocked.checkStuck(late + GRACE * 4, GRACE);
+        sender.join(5_000);
+
+        assertThat(sender.isAlive()).as("the sender thread came back").isFalse();
+        assertThat(wakeUps.get()).isEqualTo(1);
+        assertThat(failure.get()).isNull();
+        assertThat(sentEvents).as("a failed write is not counted as sent").isEmpty();
+        assertThat(blocked.checkStuck(late + GRACE * 8, GRACE)).as("nothing in flight any more").isFalse();
     }
 }
