@@ -2,10 +2,10 @@ package io.coherence.interfaces;
 
 import io.coherence.application.ErrorCode;
 import io.coherence.application.Violation;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -25,6 +25,9 @@ import java.util.List;
  */
 public final class ErrorDocuments {
 
+    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     /** A line and column in a GraphQL document. */
     public record Location(int line, int column) {
     }
@@ -34,9 +37,9 @@ public final class ErrorDocuments {
 
     /** The REST error body. */
     public static JsonObject rest(ErrorCode code, String message, List<Violation> details) {
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = JSON.createArrayBuilder();
         for (Violation v : details) {
-            JsonObjectBuilder item = Json.createObjectBuilder();
+            JsonObjectBuilder item = JSON.createObjectBuilder();
             if (v.index() != null) {
                 item.add("index", v.index());
             }
@@ -45,16 +48,16 @@ public final class ErrorDocuments {
             }
             items.add(item.add("code", v.code()).add("message", v.message()));
         }
-        return Json.createObjectBuilder().add("error", Json.createObjectBuilder()
+        return JSON.createObjectBuilder().add("error", JSON.createObjectBuilder()
                 .add("code", code.name()).add("message", message).add("details", items)).build();
     }
 
     /** One GraphQL error; a violation's field is named as the input argument's ({@code input.value}). */
     public static JsonObject graphql(ErrorCode code, String message, List<Violation> violations, List<Location> locations) {
-        JsonObjectBuilder error = Json.createObjectBuilder().add("message", message);
+        JsonObjectBuilder error = JSON.createObjectBuilder().add("message", message);
         if (!locations.isEmpty()) {
-            JsonArrayBuilder where = Json.createArrayBuilder();
-            locations.forEach(l -> where.add(Json.createObjectBuilder().add("line", l.line()).add("column", l.column())));
+            JsonArrayBuilder where = JSON.createArrayBuilder();
+            locations.forEach(l -> where.add(JSON.createObjectBuilder().add("line", l.line()).add("column", l.column())));
             error.add("locations", where);
         }
         return error.add("extensions", graphqlExtensions(code, violations)).build();
@@ -62,10 +65,10 @@ public final class ErrorDocuments {
 
     /** A GraphQL error's {@code extensions}: the code, and the violations of refused input. */
     public static JsonObject graphqlExtensions(ErrorCode code, List<Violation> violations) {
-        JsonObjectBuilder extensions = Json.createObjectBuilder().add("code", code.name());
+        JsonObjectBuilder extensions = JSON.createObjectBuilder().add("code", code.name());
         if (!violations.isEmpty()) {
-            JsonArrayBuilder items = Json.createArrayBuilder();
-            violations.forEach(v -> items.add(Json.createObjectBuilder()
+            JsonArrayBuilder items = JSON.createArrayBuilder();
+            violations.forEach(v -> items.add(JSON.createObjectBuilder()
                     .add("field", v.field() == null ? "" : "input." + v.field())
                     .add("code", v.code()).add("message", v.message())));
             extensions.add("violations", items);
@@ -82,9 +85,9 @@ public final class ErrorDocuments {
      * GraphQL over HTTP has request errors.
      */
     public static JsonObject graphqlAnswer(List<JsonObject> errors) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         errors.forEach(array::add);
-        return Json.createObjectBuilder().add("errors", array).build();
+        return JSON.createObjectBuilder().add("errors", array).build();
     }
 
     /**

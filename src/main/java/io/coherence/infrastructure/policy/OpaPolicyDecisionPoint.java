@@ -8,9 +8,9 @@ import io.coherence.domain.policy.PolicyInput;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -33,6 +33,9 @@ import org.eclipse.microprofile.faulttolerance.Fallback;
 @ApplicationScoped
 @Typed(OpaPolicyDecisionPoint.class)
 public class OpaPolicyDecisionPoint implements PolicyDecisionPoint {
+
+    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     static final String UNAVAILABLE = "opa_unavailable";
     private static final Logger LOG = Logger.getLogger(OpaPolicyDecisionPoint.class.getName());
@@ -65,7 +68,7 @@ public class OpaPolicyDecisionPoint implements PolicyDecisionPoint {
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000)
     @Fallback(fallbackMethod = "failClosed")
     public Decision decide(PolicyInput input) {
-        String body = Json.createObjectBuilder().add("input", PolicyInputJson.toJson(input)).build().toString();
+        String body = JSON.createObjectBuilder().add("input", PolicyInputJson.toJson(input)).build().toString();
         Decision cached = cache.getIfPresent(body);
         if (cached != null) {
             return cached;
@@ -91,7 +94,7 @@ public class OpaPolicyDecisionPoint implements PolicyDecisionPoint {
         if (response.statusCode() != 200) {
             throw new OpaUnavailable("OPA answered HTTP " + response.statusCode(), null);
         }
-        JsonObject answer = Json.createReader(new StringReader(response.body())).readObject();
+        JsonObject answer = JSON.createReader(new StringReader(response.body())).readObject();
         JsonValue result = answer.get("result");
         return PolicyInputJson.decision(result instanceof JsonObject o ? o : null);
     }

@@ -5,11 +5,11 @@ import io.coherence.domain.policy.Caller;
 import io.coherence.domain.policy.Decision;
 import io.coherence.domain.policy.PolicyInput;
 import io.coherence.domain.tenant.PolicyTags;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
+import jakarta.json.spi.JsonProvider;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -30,24 +30,27 @@ import java.util.stream.Collectors;
  */
 public final class PolicyInputJson {
 
+    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private PolicyInputJson() {
     }
 
     public static JsonObject toJson(PolicyInput input) {
         Caller caller = input.caller();
-        JsonObjectBuilder user = Json.createObjectBuilder().add("subject", caller.subject() == null ? "" : caller.subject());
+        JsonObjectBuilder user = JSON.createObjectBuilder().add("subject", caller.subject() == null ? "" : caller.subject());
         caller.tenant().ifPresent(t -> user.add("tenant", t));
-        JsonArrayBuilder scopes = Json.createArrayBuilder();
+        JsonArrayBuilder scopes = JSON.createArrayBuilder();
         new TreeSet<>(caller.scopes()).forEach(scopes::add);
         user.add("scope", scopes);
         PolicyTags tags = input.tags();
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("user", user)
                 .add("action", input.action().policyName())
-                .add("resource", Json.createObjectBuilder().add("tenantId", input.tenantId()))
-                .add("tags", Json.createObjectBuilder().add("purpose", tags.purpose()).add("retention", tags.retention())
+                .add("resource", JSON.createObjectBuilder().add("tenantId", input.tenantId()))
+                .add("tags", JSON.createObjectBuilder().add("purpose", tags.purpose()).add("retention", tags.retention())
                         .add("license", tags.license()).add("residency", tags.residency()))
-                .add("deployment", Json.createObjectBuilder().add("region", input.region()))
+                .add("deployment", JSON.createObjectBuilder().add("region", input.region()))
                 .build();
     }
 

@@ -6,12 +6,12 @@ import io.coherence.application.events.SignalCommitted;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.ScoreStatus;
 import io.coherence.domain.tenant.TenantId;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +23,9 @@ import java.util.List;
  */
 final class EventCodec {
 
+    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     record Message(String node, List<CoherenceEvent> events) {
     }
 
@@ -30,15 +33,15 @@ final class EventCodec {
     }
 
     static String encode(String node, List<? extends CoherenceEvent> events) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         for (CoherenceEvent e : events) {
             array.add(e instanceof SignalCommitted s ? signal(s) : score((ScoreChanged) e));
         }
-        return Json.createObjectBuilder().add("node", node).add("events", array).build().toString();
+        return JSON.createObjectBuilder().add("node", node).add("events", array).build().toString();
     }
 
     private static JsonObjectBuilder signal(SignalCommitted s) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("kind", "signal")
                 .add("tenantId", s.tenant().value())
                 .add("sequence", s.sequence())
@@ -53,7 +56,7 @@ final class EventCodec {
     }
 
     private static JsonObjectBuilder score(ScoreChanged c) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("kind", "score")
                 .add("tenantId", c.tenant().value())
                 .add("score", c.score().score())
@@ -64,7 +67,7 @@ final class EventCodec {
 
     /** Decodes a message; throws IllegalArgumentException (or a JSON exception) when it is not one. */
     static Message decode(String text) {
-        JsonObject message = Json.createReader(new StringReader(text)).readObject();
+        JsonObject message = JSON.createReader(new StringReader(text)).readObject();
         JsonArray array = message.getJsonArray("events");
         List<CoherenceEvent> events = new ArrayList<>(array.size());
         for (JsonValue value : array) {

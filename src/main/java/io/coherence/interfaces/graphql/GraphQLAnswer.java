@@ -3,13 +3,13 @@ package io.coherence.interfaces.graphql;
 import io.coherence.application.ErrorCode;
 import io.coherence.interfaces.ErrorDocuments;
 import io.coherence.interfaces.OperationOutcome;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,6 +35,9 @@ import java.util.function.BooleanSupplier;
  * says nothing of the cause. A degraded answer gets {@code extensions.degraded}.
  */
 final class GraphQLAnswer extends HttpServletResponseWrapper {
+
+    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final byte[] ERRORS = "{\"errors\"".getBytes(StandardCharsets.UTF_8);
 
@@ -149,15 +152,15 @@ final class GraphQLAnswer extends HttpServletResponseWrapper {
         }
         byte[] body = held.toByteArray();
         JsonObject answer;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(body))) {
             answer = reader.readObject();
         } catch (JsonException e) {
             getResponse().getOutputStream().write(body);
             return;
         }
-        JsonObjectBuilder rewritten = Json.createObjectBuilder(answer);
+        JsonObjectBuilder rewritten = JSON.createObjectBuilder(answer);
         if (answer.get("errors") instanceof jakarta.json.JsonArray errors) {
-            JsonArrayBuilder array = Json.createArrayBuilder();
+            JsonArrayBuilder array = JSON.createArrayBuilder();
             ErrorCode first = null;
             for (JsonValue value : errors) {
                 JsonObject error = value.asJsonObject();
@@ -172,9 +175,9 @@ final class GraphQLAnswer extends HttpServletResponseWrapper {
         }
         if (isDegraded) {
             JsonObjectBuilder extensions = answer.get("extensions") instanceof JsonObject existing
-                    ? Json.createObjectBuilder(existing) : Json.createObjectBuilder();
+                    ? JSON.createObjectBuilder(existing) : JSON.createObjectBuilder();
             rewritten.add("extensions", extensions.add("degraded",
-                    Json.createObjectBuilder().add("store", "postgres").add("servedFrom", "neo4j")));
+                    JSON.createObjectBuilder().add("store", "postgres").add("servedFrom", "neo4j")));
         }
         byte[] bytes = rewritten.build().toString().getBytes(StandardCharsets.UTF_8);
         HttpServletResponse response = (HttpServletResponse) getResponse();
@@ -188,7 +191,7 @@ final class GraphQLAnswer extends HttpServletResponseWrapper {
 
     private static Rewritten rewrite(JsonObject error, GraphQLRequest graphql) {
         String message = error.getString("message", "");
-        JsonObjectBuilder shaped = Json.createObjectBuilder(error).remove("extensions");
+        JsonObjectBuilder shaped = JSON.createObjectBuilder(error).remove("extensions");
         var raised = graphql == null ? java.util.Optional.<GraphQLRequest.Raised>empty() : graphql.raisedWith(message);
         ErrorCode code;
         if (raised.isPresent()) {

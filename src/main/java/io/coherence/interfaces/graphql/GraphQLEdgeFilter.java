@@ -9,13 +9,13 @@ import io.coherence.interfaces.OperationOutcome;
 import io.coherence.interfaces.PersistedQueryMode;
 import io.coherence.interfaces.RuntimeSettings;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -51,6 +51,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * In strict mode {@code /graphql/schema.graphql} is not published.
  */
 public class GraphQLEdgeFilter extends HttpFilter {
+
+    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(GraphQLEdgeFilter.class.getName());
@@ -211,8 +214,9 @@ public class GraphQLEdgeFilter extends HttpFilter {
     /** Parses a JSON object, or null when the text is not one. */
     static JsonObject jsonObject(String text) {
         try {
-            JsonValue value = Json.createReader(new StringReader(text)).readValue();
-            return value instanceof JsonObject o ? o : null;
+            try (JsonReader reader = JSON.createReader(new StringReader(text))) {
+                return reader.readValue() instanceof JsonObject o ? o : null;
+            }
         } catch (JsonException e) {
             return null;
         }

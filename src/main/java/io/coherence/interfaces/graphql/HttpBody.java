@@ -1,10 +1,10 @@
 package io.coherence.interfaces.graphql;
 
 import io.coherence.application.ErrorCode;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +26,9 @@ import java.util.Map;
  * with the document a persisted-query hash resolved to.
  */
 final class HttpBody {
+
+    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private final byte[] raw;
     private final JsonObject json;
@@ -132,7 +135,7 @@ final class HttpBody {
     HttpServletRequest forPost(HttpServletRequest request, GraphQLRequest graphql) {
         byte[] body = raw;
         if (persistedQuery != null || graphql.resolvedByHash()) {
-            body = Json.createObjectBuilder(json).remove("extensions").add("query", graphql.document().text()).build()
+            body = JSON.createObjectBuilder(json).remove("extensions").add("query", graphql.document().text()).build()
                     .toString().getBytes(StandardCharsets.UTF_8);
         }
         return new ReplayedRequest(request, body);

@@ -52,6 +52,16 @@ class ObservationFilterTest {
     }
 
     @Test
+    void latencyIsWrittenInMillisecondsWithOneDecimalRoundedHalfUp() {
+        assertThat(ObservationFilter.millis(0)).isEqualTo("0.0");
+        assertThat(ObservationFilter.millis(49_999)).isEqualTo("0.0");
+        assertThat(ObservationFilter.millis(50_000)).isEqualTo("0.1");
+        assertThat(ObservationFilter.millis(1_234_567)).isEqualTo("1.2");
+        assertThat(ObservationFilter.millis(12_960_000)).isEqualTo("13.0");
+        assertThat(ObservationFilter.millis(61_000_000_000L)).isEqualTo("61000.0");
+    }
+
+    @Test
     void namesGraphQLOperationsByTheTypeTheRequestFilterResolved() {
         Map<String, Object> attributes = new HashMap<>();
         HttpServletRequest request = request("/graphql", attributes);
