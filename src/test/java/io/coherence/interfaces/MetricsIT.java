@@ -79,6 +79,8 @@ class MetricsIT {
         assertSeries(metrics, "rate_limit_rejections_total", "limit='tenant'");
         assertSeries(metrics, "policy_denials_total", "action='read'", "rule='cross_tenant'");
         assertSeries(metrics, "score_cache_requests_total");
+        assertThat(value(metrics, "score_near_cache_requests_total", "result='miss'")).as("the first read of a tenant")
+                .isGreaterThanOrEqualTo(1);
         assertSeries(metrics, "ingest_request_signals_count", "channel='http'");
         assertSeries(metrics, "ingest_transaction_signals_count");
         assertSeries(metrics, "ingest_transaction_duration_seconds_count");

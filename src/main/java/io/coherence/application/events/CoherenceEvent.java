@@ -4,7 +4,7 @@ import io.coherence.domain.tenant.TenantId;
 import java.time.Instant;
 
 /** Something that happened to one tenant's data, published only after it was committed. */
-public sealed interface CoherenceEvent permits SignalCommitted, ScoreChanged {
+public sealed interface CoherenceEvent permits SignalCommitted, ScoreChanged, ScoreRemoved {
 
     TenantId tenant();
 

@@ -8,16 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * This node's fan-out: hands every event to the live subscriptions of its tenant, and to no other
  * tenant's. Events come from this node's commits and, through the bus bridge, from other replicas.
- * A tenant without subscribers here costs nothing.
+ * A tenant without subscribers here costs nothing. Listeners of every tenant (the near score cache)
+ * get each event first, on the dispatching thread.
  */
 @ApplicationScoped
 public class EventDispatcher {
@@ -29,6 +32,7 @@ public class EventDispatcher {
     private final FanoutCounts metrics;
     private final Map<TenantId, TenantChannel> channels = new ConcurrentHashMap<>();
     private final Set<TenantChannel> waiting = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<CoherenceEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService ticker;
 
     /** For the CDI client proxy only. */
@@ -72,9 +76,26 @@ public class EventDispatcher {
         }
     }
 
+    /**
+     * Hands every event of every tenant to the listener, before the subscriptions and on the thread
+     * that dispatches it (a publisher's, or the bridge's): it must return at once. Close the result
+     * to stop.
+     */
+    public AutoCloseable listen(Consumer<CoherenceEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
     public void dispatch(List<? extends CoherenceEvent> events) {
         long now = System.nanoTime();
         for (CoherenceEvent event : events) {
+            for (Consumer<CoherenceEvent> listener : listeners) {
+                try {
+                    listener.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "an event listener failed on an event of tenant_id=" + event.tenant(), e);
+                }
+            }
             TenantChannel channel = channels.get(event.tenant());
             if (channel != null) {
                 synchronized (channel) {

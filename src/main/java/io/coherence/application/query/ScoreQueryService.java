@@ -23,7 +23,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * tenantCoherence: authorize, then the cache, then PostgreSQL. A tenant without a materialized
+ * tenantCoherence: authorize, then the cache (this replica's near layer, then the shared one),
+ * then PostgreSQL. A tenant without a materialized
  * score answers score 0 with status UNKNOWN. The signal graph is read only while PostgreSQL
  * fails (ADR-001): the score is then computed from the signals in the window, exactly as the
  * materializer would, and the answer is marked degraded; it is never cached, so reads return to
@@ -35,7 +36,7 @@ public class ScoreQueryService {
 
     private static final Logger LOG = Logger.getLogger(ScoreQueryService.class.getName());
     private final PolicyEnforcer enforcer;
-    private final ScoreCache cache;
+    private final NearScoreCache cache;
     private final ScoreRepository scores;
     private final SignalRepository signals;
     private final ScoringSettings settings;
@@ -48,7 +49,7 @@ public class ScoreQueryService {
     }
 
     @Inject
-    public ScoreQueryService(PolicyEnforcer enforcer, ScoreCache cache, ScoreRepository scores,
+    public ScoreQueryService(PolicyEnforcer enforcer, NearScoreCache cache, ScoreRepository scores,
                              SignalRepository signals, ScoringSettings settings, QueryMetrics metrics, Clock clock) {
         this.enforcer = enforcer;
         this.cache = cache;
@@ -62,9 +63,9 @@ public class ScoreQueryService {
     public ScoreAnswer tenantCoherence(Caller caller, String tenantId) {
         TenantId tenant = TenantIds.checked(tenantId);
         enforcer.require(caller, Action.READ, tenant.value());
-        Optional<CoherenceScore> cached = cache.get(tenant);
-        if (cached.isPresent()) {
-            return ScoreAnswer.materialized(cached.get());
+        NearScoreCache.Lookup cached = cache.lookup(tenant);
+        if (cached.score().isPresent()) {
+            return ScoreAnswer.materialized(cached.score().get());
         }
         Optional<CoherenceScore> stored;
         try {
@@ -72,7 +73,7 @@ public class ScoreQueryService {
         } catch (RuntimeException e) {
             return computed(tenant, e);
         }
-        stored.ifPresent(cache::put);
+        stored.ifPresent(cached::fill);
         return ScoreAnswer.materialized(stored.orElseGet(() -> CoherenceScore.unknown(tenant, clock.instant())));
     }
 

@@ -4,8 +4,9 @@ import io.coherence.domain.tenant.TenantId;
 import java.util.Optional;
 
 /**
- * A cache of materialized scores in front of PostgreSQL. It is only an accelerator: when it
- * fails, reads go to PostgreSQL and writes are dropped, never an error to the caller.
+ * A cache of materialized scores in front of PostgreSQL: each replica's near layer in memory, then
+ * the shared one (the application's near cache in front of Redis). It is only an accelerator: when it fails, reads go to
+ * PostgreSQL and writes are dropped, never an error to the caller.
  */
 public interface ScoreCache {
 
@@ -20,8 +21,8 @@ public interface ScoreCache {
 
     /**
      * Removes the tenant's entry (its score was deleted: retention emptied the tenant, or an
-     * erasure). Unlike {@link #put}, a failure is thrown: the caller must know that the entry may
-     * still be there.
+     * erasure), from the shared cache and from every replica's near layer. Unlike {@link #put}, a
+     * failure is thrown: the caller must know that the entry may still be there.
      */
     void evict(TenantId tenant);
 }

@@ -7,6 +7,7 @@ import io.coherence.application.ingest.GroupCommitWriter;
 import io.coherence.application.ingest.IngestSettings;
 import io.coherence.application.ingest.StreamTrust;
 import io.coherence.application.ingest.WriterSettings;
+import io.coherence.application.query.NearCacheSettings;
 import io.coherence.application.retention.RetentionSettings;
 import io.coherence.application.scoring.ScoringSettings;
 import io.coherence.application.security.PolicySettings;
@@ -89,6 +90,14 @@ public class Settings {
                 duration("COHERENCE_SCORE_MAX_STALENESS"),
                 integer("COHERENCE_MATERIALIZER_TENANTS_PER_RUN"),
                 duration("COHERENCE_MATERIALIZER_FAILURE_BACKOFF_MAX"));
+    }
+
+    @Produces
+    @Singleton
+    public NearCacheSettings nearCache() {
+        return new NearCacheSettings(
+                integer("COHERENCE_SCORE_NEAR_CACHE_SIZE"),
+                duration("COHERENCE_SCORE_NEAR_CACHE_MAX_AGE"));
     }
 
     @Produces

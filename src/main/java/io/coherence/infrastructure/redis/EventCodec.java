@@ -2,6 +2,7 @@ package io.coherence.infrastructure.redis;
 
 import io.coherence.application.events.CoherenceEvent;
 import io.coherence.application.events.ScoreChanged;
+import io.coherence.application.events.ScoreRemoved;
 import io.coherence.application.events.SignalCommitted;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.ScoreStatus;
@@ -19,7 +20,8 @@ import java.util.List;
 
 /**
  * The bridge's wire format: {@code {"node": "<sender>", "events": [...]}}, one message per
- * published list, so a list keeps its order on the way to other replicas.
+ * published list, so a list keeps its order on the way to other replicas. A replica that does not
+ * know an event's kind ignores the whole message (and logs it): publish a new kind in lists of its own.
  */
 final class EventCodec {
 
@@ -35,7 +37,9 @@ final class EventCodec {
     static String encode(String node, List<? extends CoherenceEvent> events) {
         JsonArrayBuilder array = JSON.createArrayBuilder();
         for (CoherenceEvent e : events) {
-            array.add(e instanceof SignalCommitted s ? signal(s) : score((ScoreChanged) e));
+            array.add(e instanceof SignalCommitted s ? signal(s)
+                    : e instanceof ScoreChanged c ? score(c)
+                    : removed((ScoreRemoved) e));
         }
         return JSON.createObjectBuilder().add("node", node).add("events", array).build().toString();
     }
@@ -65,6 +69,13 @@ final class EventCodec {
                 .add("committedAt", c.committedAt().toString());
     }
 
+    private static JsonObjectBuilder removed(ScoreRemoved r) {
+        return JSON.createObjectBuilder()
+                .add("kind", "scoreRemoved")
+                .add("tenantId", r.tenant().value())
+                .add("committedAt", r.committedAt().toString());
+    }
+
     /** Decodes a message; throws IllegalArgumentException (or a JSON exception) when it is not one. */
     static Message decode(String text) {
         JsonObject message = JSON.createReader(new StringReader(text)).readObject();
@@ -81,6 +92,7 @@ final class EventCodec {
                         o.getString("provenanceId"), committedAt);
                 case "score" -> new ScoreChanged(new CoherenceScore(tenant, o.getJsonNumber("score").doubleValue(),
                         ScoreStatus.valueOf(o.getString("status")), Instant.parse(o.getString("updatedAt"))), committedAt);
+                case "scoreRemoved" -> new ScoreRemoved(tenant, committedAt);
                 default -> throw new IllegalArgumentException("unknown event kind " + o.getString("kind"));
             });
         }

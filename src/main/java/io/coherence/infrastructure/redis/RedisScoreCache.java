@@ -1,8 +1,8 @@
 package io.coherence.infrastructure.redis;
 
 import io.coherence.application.StoreProbe;
+import io.coherence.application.query.SharedScoreCache;
 import io.coherence.domain.score.CoherenceScore;
-import io.coherence.domain.score.ScoreCache;
 import io.coherence.domain.score.ScoreStatus;
 import io.coherence.domain.tenant.TenantId;
 import io.opentelemetry.api.trace.SpanKind;
@@ -31,14 +31,15 @@ import org.redisson.config.Config;
 import org.redisson.jcache.configuration.RedissonConfiguration;
 
 /**
- * Scores cached per tenant in Redis through JCache (Redisson's provider). The materializer writes
+ * The shared score cache: scores per tenant in Redis through JCache (Redisson's provider), behind
+ * each replica's near cache. The materializer writes
  * through it, reads fill it; only a newer score replaces a cached one (compare-and-set on the entry,
  * by {@code updatedAt}); entries also expire after {@code COHERENCE_CACHE_TTL}. An empty {@code REDIS_URL}
  * disables it. Any Redis failure falls back to "not cached", and a circuit breaker stops asking a
  * Redis that keeps failing.
  */
 @ApplicationScoped
-public class RedisScoreCache implements ScoreCache, StoreProbe {
+public class RedisScoreCache implements SharedScoreCache, StoreProbe {
 
     private static final Logger LOG = Logger.getLogger(RedisScoreCache.class.getName());
     private static final String CACHE = "coherence-scores";

@@ -155,4 +155,57 @@ class EventDispatcherTest {
                 .isGreaterThanOrEqualTo(REORDER.toNanos());
         assertThat(counts.gaps.get()).isEqualTo(1);
     }
+
+    @Test
+    void aListenerGetsEveryTenantsEventsFirstAndStopsWhenClosed() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Sink tScores = subscribe(T, EventKind.SCORES);
+        AutoCloseable listening = dispatcher.listen(e -> seen.add("listener " + e.tenant().value()));
+        dispatcher.subscribe(T, EventKind.SCORES, new EventSink() {
+            @Override
+            public void accept(CoherenceEvent event) {
+                seen.add("subscriber " + event.tenant().value());
+            }
+
+            @Override
+            public void missed(long count, String reason) {
+                seen.add("missed " + count);
+            }
+        });
+        ScoreRemoved removed = new ScoreRemoved(U, Events.TS);
+
+        dispatcher.dispatch(List.of(score(T, 0.5, 1), signal(U, 1), removed));
+        listening.close();
+        dispatcher.dispatch(List.of(score(T, 0.4, 2)));
+
+        assertThat(seen).containsExactly("listener tenant-t", "subscriber tenant-t", "listener tenant-u",
+                "listener tenant-u", "subscriber tenant-t");
+        assertThat(tScores.received).containsExactly(score(T, 0.5, 1), score(T, 0.4, 2));
+    }
+
+    @Test
+    void aFailingListenerStopsNeitherTheOtherListenersNorTheSubscribers() {
+        List<CoherenceEvent> heard = new CopyOnWriteArrayList<>();
+        Sink tScores = subscribe(T, EventKind.SCORES);
+        dispatcher.listen(e -> {
+            throw new IllegalStateException("listener bug");
+        });
+        dispatcher.listen(heard::add);
+
+        dispatcher.dispatch(List.of(score(T, 0.5, 1)));
+
+        assertThat(heard).containsExactly(score(T, 0.5, 1));
+        assertThat(tScores.received).containsExactly(score(T, 0.5, 1));
+    }
+
+    @Test
+    void aScoreRemovedReachesNoSubscriber() {
+        Sink tScores = subscribe(T, EventKind.SCORES);
+        Sink tSignals = subscribe(T, EventKind.SIGNALS);
+
+        dispatcher.dispatch(List.of(new ScoreRemoved(T, Events.TS), score(T, 0.5, 1)));
+
+        assertThat(tScores.received).containsExactly(score(T, 0.5, 1));
+        assertThat(tSignals.received).isEmpty();
+    }
 }

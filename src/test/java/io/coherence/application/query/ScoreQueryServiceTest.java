@@ -3,6 +3,10 @@ package io.coherence.application.query;
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
 import io.coherence.application.Violation;
+import io.coherence.application.events.Dispatchers;
+import io.coherence.application.events.EventDispatcher;
+import io.coherence.application.events.EventSettings;
+import io.coherence.application.events.FanoutCounts;
 import io.coherence.application.scoring.ScoringSettings;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.security.PolicySettingsFixture;
@@ -17,6 +21,7 @@ import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalRepository;
 import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.domain.tenant.TenantId;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -47,11 +52,33 @@ class ScoreQueryServiceTest {
             new ScoringSettings(Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofMinutes(1), 500);
     private static final Caller READER = new Caller("alice", Optional.of("tenant-a"), Set.of("coherence:read"));
 
+    private static final FanoutCounts NO_COUNTS = new FanoutCounts() {
+        @Override
+        public void dropped(String reason, long count) {
+        }
+
+        @Override
+        public void outOfOrder(long gaps, long late) {
+        }
+    };
+
+    /** The shared cache; the service reads it through a near cache (entries served for a second). */
     private final FakeCache cache = new FakeCache();
     private final FakeScores scores = new FakeScores();
     private final FakeSignals signals = new FakeSignals();
-    private final ScoreQueryService service = new ScoreQueryService(new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), cache,
-            scores, signals, SETTINGS, QueryMetrics.NONE, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final EventDispatcher dispatcher = new EventDispatcher(
+            new EventSettings(Duration.ofMillis(50), Duration.ZERO, 1000, 1000), NO_COUNTS);
+    private final NearScoreCache near = new NearScoreCache(cache, dispatcher::dispatch, dispatcher,
+            new NearCacheSettings(100, Duration.ofSeconds(1)), QueryMetrics.NONE, clock);
+    private final ScoreQueryService service = new ScoreQueryService(new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), near,
+            scores, signals, SETTINGS, QueryMetrics.NONE, clock);
+
+    @AfterEach
+    void stopDispatcher() {
+        near.stop();
+        Dispatchers.stop(dispatcher);
+    }
 
     private CoherenceScore read(Caller caller, String tenantId) {
         ScoreAnswer answer = service.tenantCoherence(caller, tenantId);
@@ -156,6 +183,20 @@ class ScoreQueryServiceTest {
         assertThat(answer.score()).isEqualTo(new CoherenceScore(A, 0.8, ScoreStatus.HEALTHY, NOW));
         assertThat(signals.windowsFrom).containsExactly(NOW.minus(Duration.ofHours(24)));
         assertThat(cache.entries).as("a computed score is never cached").isEmpty();
+        assertThat(near.size()).as("not even in the near cache").isZero();
+    }
+
+    @Test
+    void afterADegradedReadTheNextReadGoesBackToTheScoreStore() {
+        scores.failure = new IllegalStateException("PostgreSQL did not answer");
+        signals.totals.put(A, new WindowTotals(1.6, 2.0, 2));
+        assertThat(service.tenantCoherence(READER, "tenant-a").degraded()).isTrue();
+        CoherenceScore stored = new CoherenceScore(A, 0.42, ScoreStatus.CRITICAL, NOW.minusSeconds(60));
+        scores.rows.put(A, stored);
+        scores.failure = null;
+
+        assertThat(read(READER, "tenant-a")).isEqualTo(stored);
+        assertThat(scores.finds).hasValue(2);
     }
 
     @Test
@@ -218,7 +259,7 @@ class ScoreQueryServiceTest {
         }
     }
 
-    private static final class FakeCache implements ScoreCache {
+    private static final class FakeCache implements SharedScoreCache {
 
         final Map<TenantId, CoherenceScore> entries = new HashMap<>();
         final AtomicInteger gets = new AtomicInteger();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coherence.application.events.CoherenceEvent;
 import io.coherence.application.events.ScoreChanged;
+import io.coherence.application.events.ScoreRemoved;
 import io.coherence.application.events.SignalCommitted;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.ScoreStatus;
@@ -44,6 +45,15 @@ class EventCodecTest {
         assertThat(decoded.node()).isEqualTo("node-b");
         assertThat(decoded.events()).containsExactlyElementsOf(events);
         assertThat(((ScoreChanged) decoded.events().get(3)).score().status()).isEqualTo(ScoreStatus.UNKNOWN);
+    }
+
+    @Test
+    void aScoreRemovedSurvivesTheRoundTrip() {
+        ScoreRemoved removed = new ScoreRemoved(T, Instant.parse("2026-03-01T12:00:00.25Z"));
+
+        EventCodec.Message decoded = EventCodec.decode(EventCodec.encode("node-d", List.of(removed)));
+
+        assertThat(decoded.events()).containsExactly(removed);
     }
 
     @Test
