@@ -171,7 +171,7 @@ public final class CoherenceClient {
 
     public long signalCount(String tenant) {
         try (var session = neo4j.session()) {
-            return session.run("MATCH (s:Signal {tenant_id: $t}) RETURN count(s) AS n", Values.parameters("t", tenant))
+            return session.run("MATCH (s:Signal {tenant_id: $t}) WHERE s.ts IS NOT NULL RETURN count(s) AS n", Values.parameters("t", tenant))
                     .single().get("n").asLong();
         }
     }
@@ -179,7 +179,7 @@ public final class CoherenceClient {
     /** A property of the tenant's only signal, as stored. */
     public String signalProperty(String tenant, String property) {
         try (var session = neo4j.session()) {
-            return session.run("MATCH (s:Signal {tenant_id: $t}) RETURN s[$p] AS v",
+            return session.run("MATCH (s:Signal {tenant_id: $t}) WHERE s.ts IS NOT NULL RETURN s[$p] AS v",
                     Values.parameters("t", tenant, "p", property)).single().get("v").asString();
         }
     }
@@ -187,7 +187,7 @@ public final class CoherenceClient {
     /** A property of each of the tenant's signals, as stored (absent ones left out). */
     public List<String> signalValues(String tenant, String property) {
         try (var session = neo4j.session()) {
-            return session.run("MATCH (s:Signal {tenant_id: $t}) WHERE s[$p] IS NOT NULL RETURN s[$p] AS v",
+            return session.run("MATCH (s:Signal {tenant_id: $t}) WHERE s.ts IS NOT NULL AND s[$p] IS NOT NULL RETURN s[$p] AS v",
                     Values.parameters("t", tenant, "p", property)).list(r -> r.get("v").asString());
         }
     }

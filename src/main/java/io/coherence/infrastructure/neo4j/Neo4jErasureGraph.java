@@ -45,9 +45,10 @@ public class Neo4jErasureGraph implements ErasureGraph {
             WHERE s.signal_id IS NOT NULL AND s.ts IS NOT NULL
             """;
 
+    /** Every signal of the tenant; {@code ts IS NOT NULL} (always true) lets the (tenant_id, ts) index serve it. */
     static final String OF_TENANT = """
             MATCH (s:Signal {tenant_id: $tenantId})
-            WHERE true
+            WHERE s.ts IS NOT NULL
             """;
 
     /** Signals an erasure minimized already (see {@link #match}). */

@@ -80,10 +80,12 @@ public final class SignalBuckets {
             MATCH (t:Tenant {tenant_id: $tenantId})
             CALL (t) {
               MATCH (b:SignalBucket {tenant_id: t.tenant_id})
+              WHERE b.minute IS NOT NULL
               DELETE b
             }
             CALL (t) {
               MATCH (s:Signal {tenant_id: t.tenant_id})
+              WHERE s.ts IS NOT NULL
               WITH %s AS minute, s.value AS value,
                    CASE WHEN s.weight > $maxWeight THEN $maxWeight ELSE s.weight END AS weight
               WITH minute, sum(value * weight) AS weighted, sum(weight) AS weights, count(*) AS n
