@@ -46,7 +46,7 @@ public final class CoherenceClient {
         EmbeddedEngines engines = EmbeddedEngines.shared();
         return new CoherenceClient(URI.create("http://localhost:" + System.getProperty(LibertyStackListener.HTTP_PORT)),
                 DevKeys.loadOrCreate(Path.of(System.getProperty(LibertyStackListener.KEYS_DIR))),
-                engines.neo4jDriver());
+                engines.sharedNeo4jDriver());
     }
 
     public DevKeys keys() {
