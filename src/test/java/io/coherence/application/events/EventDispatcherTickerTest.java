@@ -4,6 +4,7 @@ import static io.coherence.application.events.Events.TENANT;
 import static io.coherence.application.events.Events.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coherence.testsupport.UncountedFanout;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,15 +19,7 @@ class EventDispatcherTickerTest {
     private static final int ROUNDS = 200;
 
     private final EventDispatcher dispatcher = new EventDispatcher(
-            new EventSettings(Duration.ofNanos(1), Duration.ZERO, 1_000_000_000L, 1_000_000_000L), new FanoutCounts() {
-                @Override
-                public void dropped(String reason, long count) {
-                }
-
-                @Override
-                public void outOfOrder(long gaps, long late) {
-                }
-            });
+            new EventSettings(Duration.ofNanos(1), Duration.ZERO, 1_000_000_000L, 1_000_000_000L), UncountedFanout.INSTANCE);
 
     @AfterEach
     void stopTicker() {

@@ -8,13 +8,13 @@ import io.coherence.application.events.Dispatchers;
 import io.coherence.application.events.EventBus;
 import io.coherence.application.events.EventDispatcher;
 import io.coherence.application.events.EventSettings;
-import io.coherence.application.events.FanoutCounts;
 import io.coherence.application.events.ScoreChanged;
 import io.coherence.application.events.ScoreRemoved;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.score.ScoreStatus;
 import io.coherence.domain.tenant.TenantId;
 import io.coherence.testsupport.MovableClock;
+import io.coherence.testsupport.UncountedFanout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ class NearScoreCacheTest {
 
     private NearScoreCache replica(NearCacheSettings settings) {
         EventDispatcher dispatcher = new EventDispatcher(
-                new EventSettings(Duration.ofMillis(50), Duration.ZERO, 100_000, 100_000), NO_COUNTS);
+                new EventSettings(Duration.ofMillis(50), Duration.ZERO, 100_000, 100_000), UncountedFanout.INSTANCE);
         dispatchers.add(dispatcher);
         bridge.nodes.add(dispatcher);
         NearScoreCache cache = new NearScoreCache(shared, bridge.busOf(dispatcher), dispatcher, settings,
@@ -270,16 +270,6 @@ class NearScoreCacheTest {
         assertThatThrownBy(() -> new NearCacheSettings(10, null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("COHERENCE_SCORE_NEAR_CACHE_MAX_AGE");
     }
-
-    private static final FanoutCounts NO_COUNTS = new FanoutCounts() {
-        @Override
-        public void dropped(String reason, long count) {
-        }
-
-        @Override
-        public void outOfOrder(long gaps, long late) {
-        }
-    };
 
     /** Each replica's bus: its own dispatcher first, then every other replica's. */
     private static final class Bridge {

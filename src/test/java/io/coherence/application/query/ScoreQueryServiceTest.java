@@ -6,7 +6,6 @@ import io.coherence.application.Violation;
 import io.coherence.application.events.Dispatchers;
 import io.coherence.application.events.EventDispatcher;
 import io.coherence.application.events.EventSettings;
-import io.coherence.application.events.FanoutCounts;
 import io.coherence.application.scoring.ScoringSettings;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.security.PolicySettingsFixture;
@@ -21,12 +20,7 @@ import io.coherence.domain.signal.Signal;
 import io.coherence.domain.signal.SignalRepository;
 import io.coherence.domain.signal.WriteOutcome;
 import io.coherence.domain.tenant.TenantId;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
+import io.coherence.testsupport.UncountedFanout;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +32,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -52,23 +51,13 @@ class ScoreQueryServiceTest {
             new ScoringSettings(Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofMinutes(1), 500);
     private static final Caller READER = new Caller("alice", Optional.of("tenant-a"), Set.of("coherence:read"));
 
-    private static final FanoutCounts NO_COUNTS = new FanoutCounts() {
-        @Override
-        public void dropped(String reason, long count) {
-        }
-
-        @Override
-        public void outOfOrder(long gaps, long late) {
-        }
-    };
-
     /** The shared cache; the service reads it through a near cache (entries served for a second). */
     private final FakeCache cache = new FakeCache();
     private final FakeScores scores = new FakeScores();
     private final FakeSignals signals = new FakeSignals();
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final EventDispatcher dispatcher = new EventDispatcher(
-            new EventSettings(Duration.ofMillis(50), Duration.ZERO, 1000, 1000), NO_COUNTS);
+            new EventSettings(Duration.ofMillis(50), Duration.ZERO, 1000, 1000), UncountedFanout.INSTANCE);
     private final NearScoreCache near = new NearScoreCache(cache, dispatcher::dispatch, dispatcher,
             new NearCacheSettings(100, Duration.ofSeconds(1)), QueryMetrics.NONE, clock);
     private final ScoreQueryService service = new ScoreQueryService(new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US), near,

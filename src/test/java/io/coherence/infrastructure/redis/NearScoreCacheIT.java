@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coherence.application.events.Dispatchers;
 import io.coherence.application.events.EventDispatcher;
 import io.coherence.application.events.EventSettings;
-import io.coherence.application.events.FanoutCounts;
 import io.coherence.application.events.ScoreChanged;
 import io.coherence.application.query.NearCacheSettings;
 import io.coherence.application.query.NearScoreCache;
@@ -15,6 +14,7 @@ import io.coherence.domain.score.ScoreStatus;
 import io.coherence.domain.tenant.TenantId;
 import io.coherence.testsupport.EmbeddedEngines;
 import io.coherence.testsupport.Eventually;
+import io.coherence.testsupport.UncountedFanout;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,16 +53,6 @@ class NearScoreCacheIT {
         }
     }
 
-    private static final FanoutCounts NO_COUNTS = new FanoutCounts() {
-        @Override
-        public void dropped(String reason, long count) {
-        }
-
-        @Override
-        public void outOfOrder(long gaps, long late) {
-        }
-    };
-
     /** One replica: its near cache in front of the shared Redis cache, and its bus. */
     private record Replica(NearScoreCache cache, RedisEventBus bus) {
 
@@ -88,7 +78,7 @@ class NearScoreCacheIT {
 
     private Replica replica(String redisUrl, Duration maxAge) {
         EventDispatcher dispatcher = new EventDispatcher(
-                new EventSettings(Duration.ofMillis(50), Duration.ZERO, 100_000, 100_000), NO_COUNTS);
+                new EventSettings(Duration.ofMillis(50), Duration.ZERO, 100_000, 100_000), UncountedFanout.INSTANCE);
         dispatchers.add(dispatcher);
         RedisEventBus bus = new RedisEventBus(redisUrl, channel, dispatcher);
         buses.add(bus);

@@ -10,12 +10,12 @@ import io.coherence.application.events.EventDispatcher;
 import io.coherence.application.events.EventKind;
 import io.coherence.application.events.EventSettings;
 import io.coherence.application.events.EventSink;
-import io.coherence.application.events.FanoutCounts;
 import io.coherence.application.events.ScoreChanged;
 import io.coherence.application.events.SignalCommitted;
 import io.coherence.domain.tenant.TenantId;
 import io.coherence.testsupport.EmbeddedEngines;
 import io.coherence.testsupport.Eventually;
+import io.coherence.testsupport.UncountedFanout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,16 +67,6 @@ class RedisEventBusIT {
         }
     }
 
-    private static final FanoutCounts NO_COUNTS = new FanoutCounts() {
-        @Override
-        public void dropped(String reason, long count) {
-        }
-
-        @Override
-        public void outOfOrder(long gaps, long late) {
-        }
-    };
-
     /** One replica: its dispatcher and its bus. */
     private record Node(EventDispatcher dispatcher, RedisEventBus bus) {
 
@@ -89,7 +79,7 @@ class RedisEventBusIT {
 
     private Node node(String redisUrl) {
         EventDispatcher dispatcher = new EventDispatcher(
-                new EventSettings(Duration.ofMillis(50), Duration.ZERO, 100_000, 100_000), NO_COUNTS);
+                new EventSettings(Duration.ofMillis(50), Duration.ZERO, 100_000, 100_000), UncountedFanout.INSTANCE);
         dispatchers.add(dispatcher);
         RedisEventBus bus = new RedisEventBus(redisUrl, channel, dispatcher);
         buses.add(bus);
