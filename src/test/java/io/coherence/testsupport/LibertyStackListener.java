@@ -95,6 +95,9 @@ public class LibertyStackListener implements TestExecutionListener {
         // Other suites cut Neo4j: a scheduled retention run that fails then is tried again within
         // seconds, not the default 15 minutes (RetentionIT waits for a completed one).
         settings.put("COHERENCE_RETENTION_RETRY_AFTER", "PT10S");
+        // A request whose commit Neo4j does not confirm answers 503 after 10 s, not the default 30 s:
+        // the outage suites wait for that answer (Neo4jOutageIngestIT); no healthy commit comes near it.
+        settings.put("COHERENCE_WRITER_TIMEOUT", "PT10S");
         // The test server's console goes into the build's output: warnings only (messages.log keeps all).
         settings.put("COHERENCE_CONSOLE_LOG_LEVEL", "WARNING");
         settings.put("COHERENCE_PERSISTED_QUERIES_FILE", resourcePath(RETIRING_QUERIES));
