@@ -24,12 +24,12 @@ import java.util.logging.Logger;
 
 /**
  * tenantCoherence: authorize, then the cache (this replica's near layer, then the shared one),
- * then PostgreSQL. A tenant without a materialized
- * score answers score 0 with status UNKNOWN. The signal graph is read only while PostgreSQL
- * fails (ADR-001): the score is then computed from the signals in the window, exactly as the
- * materializer would, and the answer is marked degraded; it is never cached, so reads return to
- * the materialized path as soon as PostgreSQL answers again. With both stores failing the caller
- * gets STORE_UNAVAILABLE, never a score made up from nothing.
+ * then PostgreSQL. A tenant without a materialized score answers score 0 with status UNKNOWN.
+ * The signal graph is read only while PostgreSQL fails (ADR-001): the score is then computed
+ * from the signals in the window, exactly as the materializer would, and the answer is marked
+ * degraded; it is never cached, so reads return to the materialized path as soon as PostgreSQL
+ * answers again. With both stores failing the caller gets STORE_UNAVAILABLE, never a score made
+ * up from nothing.
  */
 @ApplicationScoped
 public class ScoreQueryService {
