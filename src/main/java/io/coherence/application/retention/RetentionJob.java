@@ -55,11 +55,19 @@ public class RetentionJob {
         return lock.runExclusively(lease -> due() ? run(lease) : Outcome.NOT_DUE).orElse(Outcome.LOCKED);
     }
 
-    /** Reads the shared record (which also keeps the last-run gauge current on every replica). */
-    private boolean due() {
+    /**
+     * Reads the shared record into the last-run gauge, as every tick does. Called at start too: until
+     * the first tick (up to a minute later) the gauge would say 0, and the not-running alert would see
+     * a restarted replica as one that never ran.
+     */
+    public Optional<RunRecord> showLastRun() {
         Optional<RunRecord> last = runs.last();
         last.ifPresent(r -> metrics.lastRun(r.lastCompletedStart()));
-        return last.map(r -> r.due(clock.instant(), settings.interval(), settings.retryAfter())).orElse(true);
+        return last;
+    }
+
+    private boolean due() {
+        return showLastRun().map(r -> r.due(clock.instant(), settings.interval(), settings.retryAfter())).orElse(true);
     }
 
     private Outcome run(RetentionLock.Lease lease) {

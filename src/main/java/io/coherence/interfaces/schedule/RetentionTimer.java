@@ -1,6 +1,7 @@
 package io.coherence.interfaces.schedule;
 
 import io.coherence.application.retention.RetentionJob;
+import jakarta.annotation.PostConstruct;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
@@ -30,6 +31,16 @@ public class RetentionTimer {
 
     @Inject
     RetentionJob job;
+
+    /** The last-run gauge from the shared record at start, not a minute later (see RetentionJob#showLastRun). */
+    @PostConstruct
+    void showLastRun() {
+        try {
+            job.showLastRun();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the last retention run could not be read at start; the first tick reads it", e);
+        }
+    }
 
     @Schedule(hour = "*", minute = "*", persistent = true, info = "coherence-retention")
     void tick() {

@@ -65,6 +65,20 @@ class RetentionJobTest {
     }
 
     @Test
+    void theGaugeShowsTheLastRunOfAnyReplicaBeforeTheFirstTick() {
+        assertThat(job.showLastRun()).isEmpty();
+        assertThat(metrics.lastRunSeconds()).isZero();
+        Instant earlier = START.minus(Duration.ofHours(3));
+        runs.completed(earlier, earlier.plusSeconds(5), new RetentionService.RunTotals(0, 0, 0));
+
+        assertThat(job.showLastRun()).isPresent();
+
+        assertThat(metrics.lastRunSeconds()).isEqualTo(earlier.getEpochSecond());
+        assertThat(runs.log).hasSize(1);
+        assertThat(lock.acquired).isZero();
+    }
+
+    @Test
     void aTickWhileAnotherReplicaHoldsTheLockRunsNothing() {
         lock.heldElsewhere = true;
         store.add(TenantId.of("acme"), START.minus(Duration.ofDays(40)), 3);

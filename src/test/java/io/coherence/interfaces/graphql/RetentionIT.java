@@ -76,7 +76,7 @@ class RetentionIT {
     void thePersistentTimerRanTheScheduledRunAndRecordedIt() {
         assertThat(scheduledRun()).hasValue("completed");
         assertThat(api.get("/metrics").body()).contains("retention_runs_total{").contains("retention_interval_seconds");
-        // Each tick reads the shared record, also on a replica (here: a fresh deployment) that did not run it.
+        // A replica reads the shared record at start and at each tick, also when it did not run it.
         Eventually.await("the last-run gauge shows the scheduled run", FIRST_RUN_WITHIN,
                 () -> gauge(api.get("/metrics").body(), "retention_last_run_timestamp_seconds") > 0);
     }
