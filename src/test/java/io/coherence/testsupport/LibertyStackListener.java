@@ -163,7 +163,7 @@ public class LibertyStackListener implements TestExecutionListener {
         return false;
     }
 
-    private static boolean isArquillian(Class<?> test) {
+    static boolean isArquillian(Class<?> test) {
         return AnnotationSupport.findRepeatableAnnotations(test, ExtendWith.class).stream()
                 .anyMatch(e -> java.util.Arrays.asList(e.value()).contains(ArquillianExtension.class));
     }
