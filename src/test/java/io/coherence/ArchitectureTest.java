@@ -1,5 +1,6 @@
 package io.coherence;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -18,13 +19,17 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Keeps the arrows pointing inward (interfaces → application → domain ← infrastructure), the
- * application free of transports, the infrastructure adapters independent, and no package cycles.
+ * application free of transports, the infrastructure adapters independent, no package cycles, and
+ * the API endpoints free of request state.
  */
 class ArchitectureTest {
 
@@ -103,6 +108,23 @@ class ArchitectureTest {
                         + "interfaces itself, telemetry observes them all, and the WebSocket transport of GraphQL reads "
                         + "requests with the GraphQL edge")
                 .check(main);
+    }
+
+    /**
+     * One instance serves every request (a request-scoped one was built, with its interceptor, on
+     * each call: about a tenth of a read's CPU), so it may hold nothing of a request: its instance
+     * fields are injected (request-scoped beans arrive as proxies) or constants.
+     */
+    @Test
+    void graphQLApisAndResourcesAreApplicationScopedAndKeepNoRequestState() {
+        DescribedPredicate<JavaClass> endpoint = JavaClass.Predicates.assignableTo(Object.class)
+                .and(annotatedWith("org.eclipse.microprofile.graphql.GraphQLApi").or(annotatedWith("jakarta.ws.rs.Path")));
+        ArchRule scoped = classes().that(endpoint).should().beAnnotatedWith("jakarta.enterprise.context.ApplicationScoped");
+        ArchRule stateless = fields().that().areDeclaredInClassesThat(endpoint).and().areNotStatic()
+                .should().beAnnotatedWith("jakarta.inject.Inject");
+        scoped.check(main);
+        stateless.check(main);
+        assertThat(main.stream().filter(endpoint::test).count()).isGreaterThanOrEqualTo(9);
     }
 
     @Test

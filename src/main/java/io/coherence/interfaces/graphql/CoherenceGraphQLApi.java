@@ -9,7 +9,7 @@ import io.coherence.domain.policy.Caller;
 import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.OperationOutcome;
 import io.coherence.interfaces.telemetry.TracedOperation;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -21,9 +21,13 @@ import org.eclipse.microprofile.graphql.Name;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 
-/** The seed SDL's query and mutation; each a thin call into the application layer. */
+/**
+ * The seed SDL's query and mutation; each a thin call into the application layer. One instance for
+ * all requests, as every GraphQL API and REST resource here: the caller and the refusals are
+ * request-scoped beans reached through their proxies.
+ */
 @GraphQLApi
-@RequestScoped
+@ApplicationScoped
 public class CoherenceGraphQLApi {
 
     @Inject

@@ -5,7 +5,7 @@ import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.application.tenant.DataPolicyService;
 import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.telemetry.TracedOperation;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.GraphQLApi;
@@ -17,7 +17,7 @@ import org.eclipse.microprofile.graphql.Query;
 
 /** A tenant's data policy: read it, change it; each a thin call into the application layer. */
 @GraphQLApi
-@RequestScoped
+@ApplicationScoped
 public class DataPolicyGraphQLApi {
 
     @Inject

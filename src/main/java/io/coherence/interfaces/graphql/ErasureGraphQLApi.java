@@ -6,7 +6,7 @@ import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
 import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.telemetry.TracedOperation;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.GraphQLApi;
@@ -18,7 +18,7 @@ import org.eclipse.microprofile.graphql.Query;
 
 /** Erasure (right to be forgotten): queue a request, read one back (docs/erasure.md). */
 @GraphQLApi
-@RequestScoped
+@ApplicationScoped
 public class ErasureGraphQLApi {
 
     @Inject

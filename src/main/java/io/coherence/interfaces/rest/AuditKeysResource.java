@@ -1,7 +1,7 @@
 package io.coherence.interfaces.rest;
 
 import io.coherence.domain.erasure.AuditKeys;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -18,7 +18,7 @@ import jakarta.ws.rs.core.Response;
  * public key is no secret, and an auditor outside any tenant must be able to fetch it.
  */
 @Path("/coherence/audit/keys")
-@RequestScoped
+@ApplicationScoped
 public class AuditKeysResource {
 
     static final String JWK_SET = "application/jwk-set+json";

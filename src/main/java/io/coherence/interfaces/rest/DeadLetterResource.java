@@ -9,7 +9,7 @@ import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
 import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.telemetry.TracedOperation;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -25,7 +25,7 @@ import java.util.Optional;
  * Needs a token with {@code coherence:admin}; answers what was read and what became of it.
  */
 @Path("/admin/dead-letters")
-@RequestScoped
+@ApplicationScoped
 public class DeadLetterResource {
 
     static final int MAX_LIMIT = 100_000;

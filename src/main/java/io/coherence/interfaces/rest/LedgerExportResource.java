@@ -5,7 +5,7 @@ import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
 import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.telemetry.TracedOperation;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  * page; an export cut short by a failure fails the offline check (its head names more entries).
  */
 @Path("/coherence/ledger")
-@RequestScoped
+@ApplicationScoped
 public class LedgerExportResource {
 
     static final String MEDIA_TYPE = "text/plain; charset=UTF-8";

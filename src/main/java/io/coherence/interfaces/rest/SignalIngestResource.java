@@ -13,7 +13,7 @@ import io.coherence.interfaces.CallerContext;
 import io.coherence.interfaces.ErrorDocuments;
 import io.coherence.interfaces.ErrorStatus;
 import io.coherence.interfaces.telemetry.TracedOperation;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -33,7 +33,7 @@ import java.io.InputStream;
  * ({@link IdempotentIngest} decides which answers are kept).
  */
 @Path("/coherence/signals")
-@RequestScoped
+@ApplicationScoped
 public class SignalIngestResource {
 
     @Inject
