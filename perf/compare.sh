@@ -9,8 +9,8 @@
 # free ports, its own process group), then the probe of this checkout (so both revisions are
 # measured by the same probe) against that stack; then the stack is stopped (only its own
 # processes).
-#   ingest: one 20 s warm-up, then three runs of `java perf/LoadProbe.java ingest 8 20 100`
-#           (durable signals/s);
+#   ingest: the rate limits off (perf/dev-limits.sh), one 20 s warm-up, then three runs of
+#           `java perf/LoadProbe.java ingest 8 20 100` (durable signals/s);
 #   read:   `bash perf/read-ratio.sh 3 20 50` (tenantCoherence and /health/live at 50
 #           connections, alternating; the median of each and their ratio).
 # Prints every run and, per revision, the medians. Needs nothing else running.
@@ -27,9 +27,12 @@ for rev in "$before" "$after"; do
   git -C "$work/$rev" checkout -q "$rev"
 done
 
+. perf/dev-limits.sh
+
 measure() { # REV LABEL DESCRIPTOR: appends "REV figure..." lines to results
   export COHERENCE_DEVSTACK=$3
   if [ "$probe" = ingest ]; then
+    lift_rate_limits "$3" compare
     java perf/LoadProbe.java ingest 8 20 100 > /dev/null
     for run in 1 2 3; do
       rate=$(java perf/LoadProbe.java ingest 8 20 100 | sed -n 's/.*signals\/s=\([0-9]*\).*/\1/p')

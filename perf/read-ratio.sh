@@ -16,15 +16,12 @@ seconds=${2:-20}
 clients=${3:-50}
 descriptor=${COHERENCE_DEVSTACK:-target/devstack/devstack.json}
 [ -f "$descriptor" ] || { echo "no dev stack (start mvn -Pdev first)" >&2; exit 1; }
-# The rate limits off for the run (the dev stack's tenant limit, 500/s, would answer most reads
-# 429): a configDropins file in the measured server, re-read within a second, removed at the end.
-server=$(dirname "$(dirname "$(sed -n 's/.*"libertyLog": *"\([^"]*\)".*/\1/p' "$descriptor")")")
-limits=$server/configDropins/overrides/zz-read-ratio-limits.xml
-mkdir -p "$(dirname "$limits")"
+# The rate limits off for the run (the dev stack's tenant limit, 500/s, would answer most reads 429).
+. perf/dev-limits.sh
 out=$(mktemp -d)
-trap 'rm -rf "$out" "$limits"' EXIT
-echo '<server><variable name="CONDUCTOR_RPS_MAX" value="0"/><variable name="COHERENCE_TENANT_RPS" value="0"/></server>' > "$limits"
-sleep 3
+perf_limits_file=
+trap 'rm -rf "$out" "$perf_limits_file"' EXIT
+lift_rate_limits "$descriptor" read-ratio
 
 # JIT warm-up of both paths: the read path's throughput climbs for about two minutes of load
 # after a start (706, 881, 1,577, 2,272/s in successive 20 s runs), /health/live's for less.

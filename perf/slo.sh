@@ -95,7 +95,6 @@ case $host in localhost|127.*|::1) loopback=true ;; esac
 
 # Rate limits: the dev stack's 1,000/s global and 500/s per tenant would turn this load into 429s.
 overrides=target/liberty/wlp/usr/servers/coherence/configDropins/overrides
-limits_file=$overrides/zz-perf-limits.xml
 if [ "$lift" = auto ]; then
   lift=false
   [ "$base_url" = "$dev_base" ] && $loopback && [ -d "$overrides" ] && lift=true
@@ -103,17 +102,11 @@ fi
 if [ "$lift" = true ]; then
   $loopback || { echo "--lift-limits is for the local dev server only, not $base_url" >&2; exit 2; }
   [ -d "$overrides" ] || { echo "--lift-limits: no dev server at $overrides" >&2; exit 2; }
-  log=target/liberty/wlp/usr/servers/coherence/logs/messages.log
-  updates() { grep -c 'CWWKG0017I\|CWWKG0018I' "$log" 2>/dev/null || true; }
-  before=$(updates)
-  trap 'rm -f "$limits_file"' EXIT
-  echo '<server><variable name="CONDUCTOR_RPS_MAX" value="0"/><variable name="COHERENCE_TENANT_RPS" value="0"/><variable name="COHERENCE_INGEST_TENANT_SIGNALS_PER_SECOND" value="0"/></server>' > "$limits_file"
-  # Liberty logs CWWKG0017I/18I once it has read the file; the limiters re-read each second after.
-  deadline=$((SECONDS + 20))
-  while [ "$(updates)" -le "$before" ] && [ $SECONDS -lt $deadline ]; do sleep 0.5; done
-  [ "$(updates)" -gt "$before" ] || echo "warning: Liberty did not report a configuration update within 20 s" >&2
-  sleep 2
-  echo "rate limits off on the dev server for this run ($limits_file, removed on exit)"
+  . perf/dev-limits.sh
+  perf_limits_file=
+  trap 'rm -f "$perf_limits_file"' EXIT
+  lift_rate_limits "$devstack" perf
+  echo "rate limits off on the dev server for this run ($perf_limits_file, removed on exit)"
 fi
 
 pom=perf/gatling/pom.xml
