@@ -1,11 +1,12 @@
 package io.coherence.interfaces;
 
+import static io.coherence.application.Jsons.JSON;
+
 import io.coherence.application.ErrorCode;
 import io.coherence.application.Violation;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -24,9 +25,6 @@ import java.util.List;
  * Nothing else in the application builds an error document.
  */
 public final class ErrorDocuments {
-
-    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** A line and column in a GraphQL document. */
     public record Location(int line, int column) {

@@ -2,6 +2,7 @@ package io.coherence.application.ingest;
 
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
+import io.coherence.application.Jsons;
 import io.coherence.application.Violation;
 import io.coherence.application.limits.RateLimiter;
 import io.coherence.application.security.PolicyEnforcer;
@@ -18,7 +19,6 @@ import io.coherence.domain.tenant.TenantDataPolicy;
 import io.coherence.domain.tenant.TenantId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -202,7 +202,7 @@ public class IngestService {
         double weight = item.weight() == null ? 1.0 : item.weight();
         String signalId = item.signalId() != null ? item.signalId()
                 : SignalIdentity.deriveSignalId(tenant, item.type(), item.value(), weight, item.source(), ts);
-        String canonical = Json.createObjectBuilder()
+        String canonical = Jsons.JSON.createObjectBuilder()
                 .add("signalId", signalId)
                 .add("source", item.source())
                 .add("tenantId", tenant.value())

@@ -1,5 +1,7 @@
 package io.coherence.infrastructure.policy;
 
+import static io.coherence.application.Jsons.JSON;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.coherence.domain.policy.Decision;
@@ -10,7 +12,6 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -33,9 +34,6 @@ import org.eclipse.microprofile.faulttolerance.Fallback;
 @ApplicationScoped
 @Typed(OpaPolicyDecisionPoint.class)
 public class OpaPolicyDecisionPoint implements PolicyDecisionPoint {
-
-    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     static final String UNAVAILABLE = "opa_unavailable";
     private static final Logger LOG = Logger.getLogger(OpaPolicyDecisionPoint.class.getName());

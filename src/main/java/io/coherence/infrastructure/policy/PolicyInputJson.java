@@ -1,5 +1,7 @@
 package io.coherence.infrastructure.policy;
 
+import static io.coherence.application.Jsons.JSON;
+
 import io.coherence.domain.policy.Action;
 import io.coherence.domain.policy.Caller;
 import io.coherence.domain.policy.Decision;
@@ -9,7 +11,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
-import jakarta.json.spi.JsonProvider;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -29,9 +30,6 @@ import java.util.stream.Collectors;
  * {@code user.tenant} is absent when the token names no tenant; scopes are sorted.
  */
 public final class PolicyInputJson {
-
-    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     private PolicyInputJson() {
     }

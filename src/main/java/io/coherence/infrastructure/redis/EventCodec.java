@@ -1,5 +1,7 @@
 package io.coherence.infrastructure.redis;
 
+import static io.coherence.application.Jsons.JSON;
+
 import io.coherence.application.events.CoherenceEvent;
 import io.coherence.application.events.ScoreChanged;
 import io.coherence.application.events.ScoreRemoved;
@@ -24,9 +26,6 @@ import java.util.List;
  * know an event's kind ignores the whole message (and logs it): publish a new kind in lists of its own.
  */
 final class EventCodec {
-
-    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     record Message(String node, List<CoherenceEvent> events) {
     }

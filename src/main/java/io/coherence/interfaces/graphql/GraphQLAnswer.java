@@ -1,5 +1,7 @@
 package io.coherence.interfaces.graphql;
 
+import static io.coherence.application.Jsons.JSON;
+
 import io.coherence.application.ErrorCode;
 import io.coherence.interfaces.ErrorDocuments;
 import io.coherence.interfaces.OperationOutcome;
@@ -35,9 +37,6 @@ import java.util.function.BooleanSupplier;
  * says nothing of the cause. A degraded answer gets {@code extensions.degraded}.
  */
 final class GraphQLAnswer extends HttpServletResponseWrapper {
-
-    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final byte[] ERRORS = "{\"errors\"".getBytes(StandardCharsets.UTF_8);
 

@@ -1,5 +1,7 @@
 package io.coherence.interfaces.graphql;
 
+import static io.coherence.application.Jsons.JSON;
+
 import graphql.ExecutionInput;
 import graphql.GraphQL;
 import io.coherence.application.ErrorCode;
@@ -15,7 +17,6 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
-import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -51,9 +52,6 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * In strict mode {@code /graphql/schema.graphql} is not published.
  */
 public class GraphQLEdgeFilter extends HttpFilter {
-
-    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(GraphQLEdgeFilter.class.getName());

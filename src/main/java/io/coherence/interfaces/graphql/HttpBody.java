@@ -1,5 +1,7 @@
 package io.coherence.interfaces.graphql;
 
+import static io.coherence.application.Jsons.JSON;
+
 import io.coherence.application.ErrorCode;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -26,9 +28,6 @@ import java.util.Map;
  * with the document a persisted-query hash resolved to.
  */
 final class HttpBody {
-
-    /** Looked up once: {@code Json.create...} looks the provider up on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     private final byte[] raw;
     private final JsonObject json;

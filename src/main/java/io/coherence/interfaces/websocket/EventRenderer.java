@@ -1,9 +1,10 @@
 package io.coherence.interfaces.websocket;
 
+import static io.coherence.application.Jsons.JSON;
+
 import io.coherence.application.events.CoherenceEvent;
 import io.coherence.application.events.ScoreChanged;
 import io.coherence.application.events.SignalCommitted;
-import jakarta.json.Json;
 import jakarta.json.stream.JsonGenerator;
 import java.io.StringWriter;
 
@@ -33,7 +34,7 @@ final class EventRenderer {
 
     private String render(CoherenceEvent event) {
         StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = Json.createGenerator(out)) {
+        try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject().writeStartObject("data").writeStartObject(plan.rootKey());
             for (Planned.Field f : plan.fields()) {
                 if (event instanceof SignalCommitted s) {

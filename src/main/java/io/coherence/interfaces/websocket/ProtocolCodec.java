@@ -1,6 +1,7 @@
 package io.coherence.interfaces.websocket;
 
-import jakarta.json.Json;
+import static io.coherence.application.Jsons.JSON;
+
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -25,8 +26,8 @@ final class ProtocolCodec {
 
     /** An {@code error} message; the errors are {@code ErrorDocuments}' GraphQL errors. */
     static String error(String id, List<JsonObject> errors) {
-        return Json.createObjectBuilder().add("id", id).add("type", "error")
-                .add("payload", Json.createArrayBuilder(errors)).build().toString();
+        return JSON.createObjectBuilder().add("id", id).add("type", "error")
+                .add("payload", JSON.createArrayBuilder(errors)).build().toString();
     }
 
     static String next(String id, String payloadJson) {
@@ -38,7 +39,7 @@ final class ProtocolCodec {
     }
 
     static String quote(String s) {
-        return Json.createValue(s).toString();
+        return JSON.createValue(s).toString();
     }
 
     /** Accepts "Authorization": "Bearer …" (any case) or "token": "…". */
@@ -58,7 +59,7 @@ final class ProtocolCodec {
 
     static JsonObject parse(String text) {
         try {
-            JsonValue value = Json.createReader(new StringReader(text)).readValue();
+            JsonValue value = JSON.createReader(new StringReader(text)).readValue();
             if (!(value instanceof JsonObject o) || !(o.get("type") instanceof JsonString)) {
                 throw new InvalidMessage("a message is a JSON object with a string type");
             }
