@@ -10,7 +10,7 @@
 #   .evidence/slo/            perf/slo.sh summaries (p50/p95/p99, throughput, errors, budgets) and
 #                             the Gatling HTML reports, measured against a dev stack this script starts
 #   .evidence/policy/         the decision table (opa/testdata/decisions.json) as the embedded engine decided it
-#   .evidence/ops/            the Grafana dashboard and the Prometheus alert rules (charts/observability)
+#   .evidence/ops/            the Grafana dashboard and the Prometheus alert rules (charts/coherence/files)
 #   .evidence/provenance/run_manifest.json   SHA-256 of every input (git-tracked file, the WAR) and output
 #
 # --skip-tests reuses the reports of an earlier `mvn verify` in target/; --smoke runs the SLO suite
@@ -48,8 +48,8 @@ cp -r target/site/jacoco-all "$out/coverage/all-tests"
 cp -r target/site/jacoco "$out/coverage/unit-tests"
 cp target/policy/decision-table-report.json "$out/policy/opa_report.json"
 cp opa/testdata/decisions.json "$out/policy/decisions.json"
-cp charts/observability/grafana-dashboard.json "$out/ops/dashboards/"
-cp charts/observability/prometheus-rules.yaml "$out/ops/alerts/"
+cp charts/coherence/files/grafana-dashboard.json "$out/ops/dashboards/"
+cp charts/coherence/files/prometheus-rules.yaml "$out/ops/alerts/"
 
 echo "[evidence] SBOM"
 mvn -B -ntp -q -Pevidence -DskipTests package

@@ -20,7 +20,7 @@ class ErasureAlertRulesTest {
     /** Each alert's lines (expr, for, labels, annotations), by alert name. */
     private static Map<String, String> alerts() throws Exception {
         String yaml = Files.readString(Path.of(System.getProperty("basedir", "."))
-                .resolve("charts/observability/prometheus-rules.yaml"));
+                .resolve("charts/coherence/files/prometheus-rules.yaml"));
         Map<String, String> alerts = new LinkedHashMap<>();
         String current = null;
         for (String line : yaml.split("\n")) {

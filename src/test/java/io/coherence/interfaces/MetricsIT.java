@@ -103,7 +103,7 @@ class MetricsIT {
             kafka.awaitCommittedPast(kafka.produce(tenant, "not json"), Duration.ofSeconds(60));
         }
         api.graphql("k6-read.graphql", Map.of("t", tenant), api.token(tenant, CoherenceClient.READ_WRITE));
-        Path observability = Path.of(System.getProperty("basedir", ".")).resolve("charts/observability");
+        Path observability = Path.of(System.getProperty("basedir", ".")).resolve("charts/coherence/files");
         Set<String> used = new TreeSet<>();
         used.addAll(MetricNames.inPrometheusRules(Files.readString(observability.resolve("prometheus-rules.yaml"))));
         used.addAll(MetricNames.inGrafanaDashboard(Files.readString(observability.resolve("grafana-dashboard.json"))));
