@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every checked command block of the runbooks against a running dev stack, so that they cannot
-# rot: a fenced block whose info string is `sh check` (at the start of a line) is run; `sh`, `bash`
-# and `promql` blocks are only shown (destructive, Kubernetes-only or Prometheus steps).
+# rot: a fenced block whose info string is `sh check` is run (in a list item too); `sh`, `bash` and
+# `promql` blocks are only shown (destructive, Kubernetes-only or Prometheus steps).
 # `sh check kafka` blocks need Kafka ingest (mvn -Pdev -Dkafka=true) and are skipped without it.
 #
 #   bash docs/runbooks/check.sh [--all] [PAGE.md ...]     # default: every page of docs/runbooks/
@@ -52,15 +52,20 @@ trap cleanup EXIT
 # One file per block (NNNN.sh) and a manifest line "NNNN<TAB>FILE:LINE<TAB>TAGS".
 awk -v dir="$work" '
   FNR == 1 { inblock = 0 }
-  !inblock && /^```sh check( |$)/ {
+  !inblock && /^[ \t]*```sh check( |$)/ {
     n++; inblock = 1; out = sprintf("%s/%04d.sh", dir, n)
-    tags = $0; sub(/^```sh check ?/, "", tags)
+    match($0, /^[ \t]*/); indent = RLENGTH
+    tags = substr($0, indent + 1); sub(/^```sh check ?/, "", tags)
     printf "%04d\t%s:%d\t%s\n", n, FILENAME, FNR, tags > (dir "/manifest")
     printf "" > out
     next
   }
-  inblock && /^```[ \t]*$/ { inblock = 0; close(out); next }
-  inblock { print > out }
+  inblock && /^[ \t]*```[ \t]*$/ { inblock = 0; close(out); next }
+  inblock {
+    # A block inside a list item: drop the fence'"'"'s indentation.
+    line = $0; match(line, /^[ \t]*/)
+    print substr(line, (RLENGTH < indent ? RLENGTH : indent) + 1) > out
+  }
 ' "${pages[@]}"
 [ -f "$work/manifest" ] || { echo "no checked blocks in ${pages[*]}" >&2; exit 1; }
 
