@@ -4,23 +4,25 @@
 # `promql` blocks are only shown (destructive, Kubernetes-only or Prometheus steps).
 # `sh check kafka` blocks need Kafka ingest (mvn -Pdev -Dkafka=true) and are skipped without it.
 #
-#   bash docs/runbooks/check.sh [--all] [PAGE.md ...]     # default: every page of docs/runbooks/
+#   bash docs/runbooks/check.sh [--all] [-v] [PAGE.md ...]     # default: every page of docs/runbooks/
 #
 # Each block runs on its own, from the repository's root, as `bash -euo pipefail`, with only the
 # variables of devstack-env.sh (BASE, TOKEN, ADMIN_TOKEN, TENANT, SERVER_DIR, PGURL,
 # KAFKA_BOOTSTRAP): from the environment where set, else from target/devstack/devstack.json.
 # Prints `ok FILE:LINE`, `FAIL FILE:LINE` with the block's output, or `skip FILE:LINE`; exits 1 if
 # a block failed, if no block ran, or (with --all) if one was skipped. Override files a block left
-# in the server's configDropins/overrides (zz-runbook-*.xml) are removed at the end.
+# in the server's configDropins/overrides (zz-runbook-*.xml) are removed at the end. -v shows the
+# output of the blocks that pass too.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-all=false
+all=false verbose=false
 pages=()
 for arg in "$@"; do
   case $arg in
     --all) all=true ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -v) verbose=true ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     -*) echo "unknown option $arg" >&2; exit 2 ;;
     *) pages+=("$arg") ;;
   esac
@@ -78,6 +80,7 @@ while IFS=$'\t' read -r n where tags; do
   fi
   if timeout 120 bash -euo pipefail "$work/$n.sh" > "$work/$n.out" 2>&1 < /dev/null; then
     echo "ok $where"
+    ! $verbose || sed 's/^/    /' "$work/$n.out"
     passed=$((passed + 1))
   else
     echo "FAIL $where"
