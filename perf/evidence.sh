@@ -11,6 +11,8 @@
 #                             the Gatling HTML reports, measured against a dev stack this script starts
 #   .evidence/policy/         the decision table (opa/testdata/decisions.json) as the embedded engine decided it
 #   .evidence/ops/            the Grafana dashboard and the Prometheus alert rules (charts/coherence/files)
+#   .evidence/dr/             the last backup/restore drill's timings.json and check.json (perf/dr-drill.sh),
+#                             when target/dr/ holds one
 #   .evidence/provenance/run_manifest.json   SHA-256 of every input (git-tracked file, the WAR) and output
 #
 # --skip-tests reuses the reports of an earlier `mvn verify` in target/; --smoke runs the SLO suite
@@ -50,6 +52,10 @@ cp target/policy/decision-table-report.json "$out/policy/opa_report.json"
 cp opa/testdata/decisions.json "$out/policy/decisions.json"
 cp charts/coherence/files/grafana-dashboard.json "$out/ops/dashboards/"
 cp charts/coherence/files/prometheus-rules.yaml "$out/ops/alerts/"
+if [ -f target/dr/timings.json ]; then
+  mkdir -p "$out/dr"
+  cp target/dr/timings.json target/dr/check.json "$out/dr/"
+fi
 
 echo "[evidence] SBOM"
 mvn -B -ntp -q -Pevidence -DskipTests package
