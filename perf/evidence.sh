@@ -19,7 +19,7 @@
 # for a few seconds per scenario (what CI runs); anything after -- goes to perf/slo.sh. The SLO gate
 # decides this script's exit code: the bundle is written either way.
 # Vulnerability scanning needs a vulnerability database these machines cannot download: the
-# GitHub workflow's `vulnerabilities` job scans the SBOM this writes (README, "Evidence bundle").
+# GitHub workflow's `vulnerabilities` job scans the SBOM this writes (docs/testing.md, "Evidence bundle").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
