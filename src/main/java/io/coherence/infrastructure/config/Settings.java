@@ -27,7 +27,7 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * Typed settings from MicroProfile Config. The keys are the environment variable names; their
- * defaults live in META-INF/microprofile-config.properties and the README lists them all.
+ * defaults live in META-INF/microprofile-config.properties and docs/configuration.md lists them all.
  */
 @ApplicationScoped
 public class Settings {
