@@ -76,6 +76,8 @@ class MetricsIT {
         assertSeries(metrics, "graphql_request_duration_seconds_count", "op='unknown'");
         assertSeries(metrics, "graphql_requests_total", "status='200'");
         assertSeries(metrics, "graphql_requests_total", "status='429'");
+        // The denial above is answered 200 with FORBIDDEN: counted by what its code stands for.
+        assertSeries(metrics, "graphql_operation_errors_total", "status='403'");
         assertSeries(metrics, "rate_limit_rejections_total", "limit='tenant'");
         assertSeries(metrics, "policy_denials_total", "action='read'", "rule='cross_tenant'");
         assertSeries(metrics, "score_cache_requests_total");

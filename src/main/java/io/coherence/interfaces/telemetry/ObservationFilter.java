@@ -1,7 +1,9 @@
 package io.coherence.interfaces.telemetry;
 
+import io.coherence.application.ErrorCode;
 import io.coherence.domain.policy.Caller;
 import io.coherence.interfaces.CallerContext;
+import io.coherence.interfaces.ErrorStatus;
 import io.coherence.interfaces.OncePerRequestFilter;
 import io.coherence.interfaces.OperationOutcome;
 import jakarta.inject.Inject;
@@ -29,7 +31,11 @@ import org.eclipse.microprofile.metrics.Timer;
  *     with the seed's buckets, so its alert expressions work unchanged; {@code op} is the operation
  *     type: query, mutation, or unknown when no operation was resolved) and
  *     {@code graphql_requests_total{status}} (the HTTP status). No tenant or operation name labels:
- *     they would grow without bound.</li>
+ *     they would grow without bound. GraphQL over HTTP answers an operation that failed while it
+ *     ran (a store outage, a refusal) with 200 and errors, which that status cannot show, so
+ *     {@code graphql_operation_errors_total{status}} counts those answers by the status their first
+ *     error code stands for ({@link ErrorStatus}): {@code status="503"} is a store outage inside a
+ *     200, which the error-budget alerts add to the 5xx answers.</li>
  * </ul>
  * The operation's span is {@link TracedOperationInterceptor}'s: servlet filters declared in web.xml
  * run before Liberty's tracing filter, so none of them can be inside the request's trace.
@@ -45,6 +51,7 @@ public class ObservationFilter extends OncePerRequestFilter {
     /** The registry's instruments, looked up once per label value (a lookup builds a metric id). */
     private final transient Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final transient Map<Integer, Counter> requests = new ConcurrentHashMap<>();
+    private final transient Map<Integer, Counter> operationErrors = new ConcurrentHashMap<>();
 
     @Override
     protected void doFilterOnce(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -63,8 +70,31 @@ public class ObservationFilter extends OncePerRequestFilter {
                         o -> registry.timer("graphql_request_duration", new Tag("op", o))).update(Duration.ofNanos(elapsed));
                 requests.computeIfAbsent(status,
                         s -> registry.counter("graphql_requests", new Tag("status", Integer.toString(s)))).inc();
+                int failed = status == 200 ? failedOperationStatus(OperationOutcome.errorCode(request)) : 0;
+                if (failed > 0) {
+                    operationErrors.computeIfAbsent(failed,
+                            s -> registry.counter("graphql_operation_errors", new Tag("status", Integer.toString(s)))).inc();
+                }
             }
         }
+    }
+
+    /**
+     * The status the error code of an operation answered 200 stands for, or 0 when there is none
+     * (no error, or a code GraphQL answers with 200 anyway: a document that does not parse or
+     * validate, an unknown persisted-query hash). A name no code has counts as 500.
+     */
+    static int failedOperationStatus(String code) {
+        if (code == null) {
+            return 0;
+        }
+        int status;
+        try {
+            status = ErrorStatus.of(ErrorCode.valueOf(code));
+        } catch (IllegalArgumentException unknown) {
+            status = 500;
+        }
+        return status >= 400 ? status : 0;
     }
 
     private void log(HttpServletRequest request, int status, long elapsedNanos) {

@@ -32,6 +32,8 @@ class DegradedReadIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** Several times the test server's PostgreSQL socket timeout (4 s); a hung read would never end. */
     private static final Duration HUNG_READ_BOUND = Duration.ofSeconds(20);
+    private static final Pattern OPERATION_ERRORS_503 =
+            Pattern.compile("graphql_operation_errors_total\\{[^}]*status=\"503\"[^}]*}\\s+([0-9.E]+)");
     private static final Pattern COMPUTED = Pattern.compile(
             "score_reads_degraded_total\\{[^}]*outcome=\"computed\"[^}]*}\\s+([0-9.E]+)");
 
@@ -109,11 +111,14 @@ class DegradedReadIT {
         LibertyStackListener.neo4jGate().cut();
 
         Eventually.await("readiness reports the service unready", WAIT, () -> api.get("/health/ready").statusCode() == 503);
+        double outagesBefore = operationErrors503();
         JsonObject answer = api.graphql("k6-read.graphql", Map.of("t", tenant), token);
 
         assertThat(answer.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"))
                 .isEqualTo("STORE_UNAVAILABLE");
         assertThat(answer.toString()).doesNotContain("\"score\"").doesNotContain("Exception").doesNotContain("jdbc");
+        // Answered 200 (GraphQL over HTTP), yet counted where the error-budget alerts look for it.
+        assertThat(operationErrors503()).isGreaterThanOrEqualTo(outagesBefore + 1);
     }
 
     @Test
@@ -147,5 +152,11 @@ class DegradedReadIT {
 
     private static JsonObject score(JsonObject answer) {
         return answer.getJsonObject("data").getJsonObject("tenantCoherence");
+    }
+
+    /** graphql_operation_errors_total{status="503"} on the test server; 0 before the first. */
+    private double operationErrors503() {
+        Matcher m = OPERATION_ERRORS_503.matcher(api.get("/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 }

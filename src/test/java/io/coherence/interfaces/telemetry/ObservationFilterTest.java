@@ -139,4 +139,16 @@ class ObservationFilterTest {
                     default -> null;
                 });
     }
+
+    @Test
+    void anOperationThatFailedInsideA200CountsAsTheStatusItsCodeStandsFor() {
+        assertThat(ObservationFilter.failedOperationStatus(null)).isZero();
+        assertThat(ObservationFilter.failedOperationStatus("STORE_UNAVAILABLE")).isEqualTo(503);
+        assertThat(ObservationFilter.failedOperationStatus("OUTCOME_UNKNOWN")).isEqualTo(503);
+        assertThat(ObservationFilter.failedOperationStatus("INTERNAL")).isEqualTo(500);
+        assertThat(ObservationFilter.failedOperationStatus("FORBIDDEN")).isEqualTo(403);
+        // Answered 200 by GraphQL's own rules: not a failed operation of ours.
+        assertThat(ObservationFilter.failedOperationStatus("GRAPHQL_VALIDATION_FAILED")).isZero();
+        assertThat(ObservationFilter.failedOperationStatus("no such code")).isEqualTo(500);
+    }
 }
