@@ -72,6 +72,11 @@ class PackageIT {
         int port = EmbeddedEngines.freePort();
         // What an operator writes into server.env: one NAME=value per line, the token key as a file.
         Map<String, String> env = new LinkedHashMap<>(engines.environment());
+        // A database of its own on the shared PostgreSQL: the packaged server is a second replica,
+        // and a replica that claimed the persistent retention timer keeps its claim for
+        // TIMER_MISSED_TASK_THRESHOLD (5 min) after it stops, which held off the test server's
+        // first retention run until RetentionIT gave up waiting.
+        env.put("POSTGRES_JDBC_URL", engines.postgresJdbcUrl("coherence_package_it"));
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.publicKeyFile().toString());
         env.put("JWT_ISSUER", StackSettings.ISSUER);
         env.put("JWT_AUDIENCE", StackSettings.AUDIENCE);

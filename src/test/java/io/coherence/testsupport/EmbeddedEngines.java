@@ -152,6 +152,12 @@ public final class EmbeddedEngines implements AutoCloseable {
         return "jdbc:postgresql://" + LOOPBACK + ":" + postgres.port() + "/" + EmbeddedPostgreSql.DATABASE;
     }
 
+    /** The JDBC URL of another database on this PostgreSQL, owned by the same role; created when missing. */
+    public String postgresJdbcUrl(String database) {
+        postgres.createDatabase(database);
+        return "jdbc:postgresql://" + LOOPBACK + ":" + postgres.port() + "/" + database;
+    }
+
     public String postgresUser() {
         return EmbeddedPostgreSql.USER;
     }

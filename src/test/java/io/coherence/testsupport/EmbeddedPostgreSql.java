@@ -70,15 +70,24 @@ final class EmbeddedPostgreSql implements AutoCloseable {
 
     /** The role and the database, unless a previous run on kept data created them already. */
     private static void createCoherenceDatabase(EmbeddedPostgres pg) {
+        createDatabase(pg, DATABASE);
+    }
+
+    /** Another database owned by the coherence role (created when missing), e.g. for a second server. */
+    void createDatabase(String name) {
+        createDatabase(postgres, name);
+    }
+
+    private static void createDatabase(EmbeddedPostgres pg, String name) {
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             if (!exists(s, "SELECT 1 FROM pg_roles WHERE rolname = '" + USER + "'")) {
                 s.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
             }
-            if (!exists(s, "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
-                s.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
+            if (!exists(s, "SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+                s.execute("CREATE DATABASE " + name + " OWNER " + USER);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not create the coherence database", e);
+            throw new IllegalStateException("Could not create the database " + name, e);
         }
     }
 
