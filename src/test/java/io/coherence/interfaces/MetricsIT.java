@@ -78,6 +78,8 @@ class MetricsIT {
         assertSeries(metrics, "graphql_requests_total", "status='429'");
         // The denial above is answered 200 with FORBIDDEN: counted by what its code stands for.
         assertSeries(metrics, "graphql_operation_errors_total", "status='403'");
+        // Registered at start, so ErasureRequestFailed's increase() sees a replica's first failure.
+        assertSeries(metrics, "erasure_requests_total", "status='failed'");
         assertSeries(metrics, "rate_limit_rejections_total", "limit='tenant'");
         assertSeries(metrics, "policy_denials_total", "action='read'", "rule='cross_tenant'");
         assertSeries(metrics, "score_cache_requests_total");

@@ -13,7 +13,8 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
 /**
- * {@code erasure_requests_total{status}}: requests entering each status on this replica, and
+ * {@code erasure_requests_total{status}}: requests entering each status on this replica (every
+ * status's series registered at start), and
  * {@code erasure_oldest_pending_age_seconds}: the age of the oldest queued or running request
  * (0 when none), what the 24 h alert watches. The oldest request is read by the worker's tick
  * every second; while the queue cannot be read the last one seen stays, so the age keeps growing.
@@ -38,6 +39,11 @@ public class ErasureMetrics {
 
     void register(@Observes Startup startup) {
         registry.gauge("erasure_oldest_pending_age_seconds", this, ErasureMetrics::oldestPendingAgeSeconds);
+        // Every status's series from the start, at 0: an alert on increase(…{status="failed"}) then
+        // sees the first failure of a replica, which a series born with it would hide.
+        for (ErasureStatus status : ErasureStatus.values()) {
+            registry.counter("erasure_requests", new Tag("status", status.name().toLowerCase()));
+        }
     }
 
     void entered(ErasureStatus status) {
