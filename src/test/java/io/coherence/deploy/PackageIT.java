@@ -2,18 +2,16 @@ package io.coherence.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coherence.testsupport.CoherenceClient;
 import io.coherence.testsupport.DevKeys;
 import io.coherence.testsupport.EmbeddedEngines;
 import io.coherence.testsupport.Eventually;
 import io.coherence.testsupport.PersistedDocuments;
 import io.coherence.testsupport.StackSettings;
-import io.coherence.testsupport.TokenMinter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,15 +44,12 @@ import org.junit.jupiter.api.Test;
 class PackageIT {
 
     private static final String SERVER = "coherence";
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private static Path zip;
     private static Path wlp;
     private static Process server;
     private static Path consoleLog;
-    private static URI base;
-    private static TokenMinter minter;
+    private static CoherenceClient api;
 
     @BeforeAll
     static void installAndStart() throws Exception {
@@ -68,7 +63,6 @@ class PackageIT {
 
         EmbeddedEngines engines = EmbeddedEngines.shared();
         DevKeys keys = DevKeys.loadOrCreate(install.resolve("keys"));
-        minter = new TokenMinter(keys.privateKey(), StackSettings.ISSUER, StackSettings.AUDIENCE);
         int port = EmbeddedEngines.freePort();
         // What an operator writes into server.env: one NAME=value per line, the token key as a file.
         Map<String, String> env = new LinkedHashMap<>(engines.environment());
@@ -92,7 +86,7 @@ class PackageIT {
                 .redirectErrorStream(true).redirectOutput(consoleLog.toFile());
         run.environment().put("JAVA_HOME", System.getProperty("java.home"));
         server = run.start();
-        base = URI.create("http://localhost:" + port);
+        api = CoherenceClient.forServer(URI.create("http://localhost:" + port), keys);
         Eventually.await("the packaged server is ready (" + consoleLog + ")", Duration.ofMinutes(3), () -> {
             assertThat(server.isAlive()).as("the packaged server is running; see " + consoleLog).isTrue();
             return ready();
@@ -121,11 +115,11 @@ class PackageIT {
     @Test
     void theStartedPackageIngestsAndServesAScore() throws Exception {
         String tenant = "package-it-" + UUID.randomUUID().toString().substring(0, 8);
-        String token = minter.mint(tenant, List.of("coherence:read", "coherence:write"), Duration.ofMinutes(10));
+        String token = api.token(tenant, CoherenceClient.READ_WRITE);
 
-        HttpResponse<String> ingest = post("/v1/coherence/signals", token, "[{\"tenantId\":\"" + tenant
+        HttpResponse<String> ingest = api.ingest("[{\"tenantId\":\"" + tenant
                 + "\",\"type\":\"latency\",\"value\":0.9,\"weight\":2,\"source\":\"package-it\",\"signalId\":\"s-1\",\"ts\":\""
-                + Instant.now().minusSeconds(5) + "\"}]");
+                + Instant.now().minusSeconds(5) + "\"}]", token);
         assertThat(ingest.statusCode()).as(ingest.body()).isEqualTo(202);
         assertThat(ingest.body()).contains("\"accepted\":1");
 
@@ -133,7 +127,7 @@ class PackageIT {
                 + PersistedDocuments.hash("pq_tenant_coherence_v1") + "\"}},\"variables\":{\"tenantId\":\"" + tenant + "\"}}";
         String[] answer = new String[1];
         Eventually.await("the score of the ingested signal", Duration.ofSeconds(30), () -> {
-            answer[0] = post("/graphql", token, read).body();
+            answer[0] = api.postGraphqlBody(read, token).body();
             return answer[0].contains("\"score\":0.9");
         });
         assertThat(answer[0]).contains("\"status\":\"HEALTHY\"").doesNotContain("\"errors\"");
@@ -142,10 +136,10 @@ class PackageIT {
     /** The package runs as production does: only registered documents, whatever the caller sends. */
     @Test
     void persistedQueriesAreStrictByDefault() {
-        String token = minter.mint("package-it-strict", List.of("coherence:read"), Duration.ofMinutes(10));
+        String token = api.token("package-it-strict", List.of("coherence:read"));
 
-        HttpResponse<String> freeForm = post("/graphql", token,
-                "{\"query\":\"{ tenantCoherence(tenantId:\\\"package-it-strict\\\"){ score } }\"}");
+        HttpResponse<String> freeForm = api.postGraphqlBody(
+                "{\"query\":\"{ tenantCoherence(tenantId:\\\"package-it-strict\\\"){ score } }\"}", token);
 
         assertThat(freeForm.body()).contains("PERSISTED_QUERY_REQUIRED").doesNotContain("\"score\"");
     }
@@ -213,30 +207,9 @@ class PackageIT {
     /** Ready, and not refusing connections while it starts. */
     private static boolean ready() {
         try {
-            return get("/health/ready").statusCode() == 200;
+            return api.get("/health/ready").statusCode() == 200;
         } catch (UncheckedIOException notListeningYet) {
             return false;
-        }
-    }
-
-    private static HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build());
-    }
-
-    private static HttpResponse<String> post(String path, String token, String json) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

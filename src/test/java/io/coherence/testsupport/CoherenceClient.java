@@ -43,10 +43,13 @@ public final class CoherenceClient {
 
     /** For tests running next to the Liberty test server that LibertyStackListener configured. */
     public static CoherenceClient forTestServer() {
-        EmbeddedEngines engines = EmbeddedEngines.shared();
-        return new CoherenceClient(URI.create("http://localhost:" + System.getProperty(LibertyStackListener.HTTP_PORT)),
-                DevKeys.loadOrCreate(Path.of(System.getProperty(LibertyStackListener.KEYS_DIR))),
-                engines.sharedNeo4jDriver());
+        return forServer(URI.create("http://localhost:" + System.getProperty(LibertyStackListener.HTTP_PORT)),
+                DevKeys.loadOrCreate(Path.of(System.getProperty(LibertyStackListener.KEYS_DIR))));
+    }
+
+    /** For another server on the shared engines that verifies tokens signed with these keys. */
+    public static CoherenceClient forServer(URI base, DevKeys keys) {
+        return new CoherenceClient(base, keys, EmbeddedEngines.shared().sharedNeo4jDriver());
     }
 
     public DevKeys keys() {

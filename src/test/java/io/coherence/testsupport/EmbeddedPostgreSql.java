@@ -61,16 +61,12 @@ final class EmbeddedPostgreSql implements AutoCloseable {
                     .setOutputRedirector(log)
                     .setErrorRedirector(log)
                     .start();
-            createCoherenceDatabase(pg);
+            // The role and the database, unless a previous run on kept data created them already.
+            createDatabase(pg, DATABASE);
             return new EmbeddedPostgreSql(pg, pidFile(dir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The role and the database, unless a previous run on kept data created them already. */
-    private static void createCoherenceDatabase(EmbeddedPostgres pg) {
-        createDatabase(pg, DATABASE);
     }
 
     /** Another database owned by the coherence role (created when missing), e.g. for a second server. */
