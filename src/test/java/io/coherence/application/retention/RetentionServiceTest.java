@@ -214,6 +214,18 @@ class RetentionServiceTest {
     }
 
     @Test
+    void aTenantWithNothingOldIsCountedButNeitherDeletedFromNorWriteLocked() {
+        store.add(ACME, NOW.minus(Duration.ofDays(2)), 3);
+
+        RetentionReport report = service().prune(ACME, false, RetentionService.Trigger.SCHEDULE, NOTHING);
+
+        assertThat(report.matched()).isZero();
+        assertThat(report.deleted()).isZero();
+        assertThat(store.calls).containsExactly("count acme", "retire acme");
+        assertThat(store.count(ACME)).isEqualTo(3);
+    }
+
+    @Test
     void aRunGoesThroughEveryTenantPageByPageAndPastAFailingOne() {
         settings = new RetentionSettings(1000, 1000, Duration.ofDays(1), Duration.ofMinutes(15));
         int tenants = RetentionService.TENANTS_PER_PAGE + 3;
