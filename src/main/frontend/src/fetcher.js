@@ -1,0 +1,35 @@
+// GraphiQL's fetcher: queries and mutations over POST ../graphql, subscriptions over ../graphql/ws.
+// A document that is exactly a registered one goes by its hash alone, so it runs in strict mode too.
+import { getOperationAST, parse } from 'graphql';
+import { persisted, postGraphQL } from './api.js';
+
+function operationType(query, operationName) {
+  try {
+    return getOperationAST(parse(query), operationName || undefined)?.operation ?? 'query';
+  } catch {
+    return 'query'; // the server names the syntax error (GRAPHQL_PARSE_FAILED)
+  }
+}
+
+/**
+ * @param token the bearer token
+ * @param registry the registry's entries ([] when the server publishes none)
+ * @param wsClient the graphql-ws client subscriptions use
+ * @param onAnswerCode told the first error code of every answer (null for none)
+ */
+export function createFetcher({ token, registry, wsClient, onAnswerCode }) {
+  return (params) => {
+    const entry = registry.find(e => e.document.trim() === params.query.trim());
+    const payload = entry
+      ? { query: '', variables: params.variables, operationName: params.operationName, extensions: persisted(entry) }
+      : { query: params.query, variables: params.variables, operationName: params.operationName };
+    if (operationType(params.query, params.operationName) === 'subscription') {
+      return wsClient.iterate(payload);
+    }
+    if (entry) delete payload.query;
+    return postGraphQL(token, payload).then(({ json }) => {
+      onAnswerCode(json?.errors?.[0]?.extensions?.code ?? null);
+      return json;
+    });
+  };
+}
