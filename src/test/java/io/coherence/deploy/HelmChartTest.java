@@ -251,6 +251,14 @@ class HelmChartTest {
                 .containsKey("OTEL_EXPORTER_OTLP_ENDPOINT");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values.staging.yaml", "values.us.yaml"})
+    void theWorkbenchIsOffUnlessEnabled(String valuesFile) throws IOException {
+        assertThat(envConfigMap(render(valuesFile))).containsEntry("COHERENCE_WORKBENCH_ENABLED", "false");
+        assertThat(envConfigMap(render(valuesFile, Map.of("workbench.enabled", true))))
+                .containsEntry("COHERENCE_WORKBENCH_ENABLED", "true");
+    }
+
     @Test
     void theFlagCanBeTurnedOff() throws IOException {
         assertThat(envConfigMap(render("values.us.yaml", Map.of("featureFlags.v24.coherence", false))))

@@ -160,6 +160,15 @@ public final class CoherenceClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
     }
 
+    /** GET with a bearer token; a null token sends none. */
+    public HttpResponse<String> get(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
     /** Calls until the answer satisfies the condition or the deadline passes; returns the last answer. */
     public JsonObject awaitGraphql(String documentFile, Map<String, Object> variables, String token,
                                    Predicate<JsonObject> until, Duration timeout) throws InterruptedException {

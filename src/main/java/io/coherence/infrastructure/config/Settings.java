@@ -7,6 +7,7 @@ import io.coherence.application.ingest.GroupCommitWriter;
 import io.coherence.application.ingest.IngestSettings;
 import io.coherence.application.ingest.StreamTrust;
 import io.coherence.application.ingest.WriterSettings;
+import io.coherence.application.query.HistorySettings;
 import io.coherence.application.query.NearCacheSettings;
 import io.coherence.application.retention.RetentionSettings;
 import io.coherence.application.scoring.ScoringSettings;
@@ -90,6 +91,12 @@ public class Settings {
                 duration("COHERENCE_SCORE_MAX_STALENESS"),
                 integer("COHERENCE_MATERIALIZER_TENANTS_PER_RUN"),
                 duration("COHERENCE_MATERIALIZER_FAILURE_BACKOFF_MAX"));
+    }
+
+    @Produces
+    @Singleton
+    public HistorySettings history() {
+        return new HistorySettings(duration("COHERENCE_HISTORY_MAX_RANGE"), integer("COHERENCE_HISTORY_MAX_POINTS"));
     }
 
     @Produces

@@ -3,6 +3,7 @@ package io.coherence.interfaces.graphql;
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ingest.IngestService;
 import io.coherence.application.query.ScoreAnswer;
+import io.coherence.application.query.ScoreHistoryService;
 import io.coherence.application.query.ScoreQueryService;
 import io.coherence.application.security.PolicyEnforcer;
 import io.coherence.domain.policy.Caller;
@@ -34,6 +35,9 @@ public class CoherenceGraphQLApi {
     ScoreQueryService scores;
 
     @Inject
+    ScoreHistoryService history;
+
+    @Inject
     IngestService ingest;
 
     @Inject
@@ -60,6 +64,24 @@ public class CoherenceGraphQLApi {
                 OperationOutcome.degraded(request);
             }
             return CoherenceScoreView.of(answer.score());
+        } catch (CoherenceException e) {
+            throw refusals.refuse(e);
+        }
+    }
+
+    @Query("tenantCoherenceHistory")
+    @TracedOperation("graphql query tenantCoherenceHistory")
+    @Description("The tenant's score at whole minutes from `from` to `to` (ISO-8601 instants, at most 7 days apart), every "
+            + "`step` (an ISO-8601 duration of whole minutes, e.g. PT5M; at most 1,500 points): each point the score "
+            + "of the 24 h ending there, from stored per-minute sums. Needs coherence:read on the tenant.")
+    public @NonNull List<@NonNull CoherencePointView> tenantCoherenceHistory(@Name("tenantId") @Id @NonNull String tenantId,
+                                                                           @Name("from") @NonNull String from,
+                                                                           @Name("to") @NonNull String to,
+                                                                           @Name("step") @NonNull String step)
+            throws GraphQLRefusal {
+        try {
+            Caller caller = enforcer.authenticated(callers.current());
+            return history.history(caller, tenantId, from, to, step).stream().map(CoherencePointView::new).toList();
         } catch (CoherenceException e) {
             throw refusals.refuse(e);
         }

@@ -181,6 +181,9 @@ class Neo4jSignalBucketsIT {
         }
         Instant from = now.minus(Duration.ofHours(24));
         assertWindow(repository.windowTotals(tenant, from), all, from);
+        Neo4jMinuteTotals minutes = new Neo4jMinuteTotals(driver);
+        long toMinute = SignalBuckets.minuteOf(now) + 1;
+        assertThat(minutes.between(tenant, toMinute - 24 * 60, toMinute)).as("no history from incomplete sums").isEmpty();
         List<Signal> later = List.of(signal("new-2", now.minusSeconds(10), 0.9, 1.0));
         repository.saveAll(later);
         all.addAll(later);
@@ -191,6 +194,15 @@ class Neo4jSignalBucketsIT {
         assertThat(bucketedVersion()).isEqualTo(5);
         BucketCheck.assertBucketsMatchSignals(driver, tenant);
         assertWindow(repository.windowTotals(tenant, from), all, from);
+        // The history's read: every minute of the range, the legacy weights capped as in the window.
+        var history = minutes.between(tenant, toMinute - 24 * 60, toMinute).orElseThrow();
+        assertThat(history).extracting(io.coherence.domain.score.MinuteTotals::minute)
+                .containsExactlyInAnyOrder(SignalBuckets.minuteOf(oldTs), SignalBuckets.minuteOf(now.minusSeconds(10)));
+        assertThat(history.stream().mapToLong(io.coherence.domain.score.MinuteTotals::count).sum()).isEqualTo(5);
+        assertThat(history.stream().mapToDouble(io.coherence.domain.score.MinuteTotals::weightSum).sum())
+                .isCloseTo(3 * Signal.MAX_WEIGHT + 3.0, within(1e-6));
+        assertThat(minutes.between(TenantId.of("it-buckets-never-" + UUID.randomUUID()), 0, toMinute))
+                .as("a tenant Neo4j never saw has complete, empty sums").hasValue(List.of());
         List<Signal> last = List.of(signal("new-3", now.minusSeconds(5), 0.2, 3.0));
         repository.saveAll(last);
         all.addAll(last);
