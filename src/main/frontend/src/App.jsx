@@ -1,3 +1,4 @@
+import { parse, print } from 'graphql';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createWsClient, fetchRegistry } from './api.js';
 import { Editor } from './Editor.jsx';
@@ -57,7 +58,7 @@ export function App() {
   const forget = () => { forgetToken(); setToken(''); };
   const pick = entry => {
     if (!editors.current) return;
-    editors.current.queryEditor.setValue(entry.document);
+    editors.current.queryEditor.setValue(print(parse(entry.document)));
     editors.current.variableEditor.setValue(schemaVariables(entry.document, tenant));
   };
 

@@ -4,7 +4,7 @@ const WIDTH = 720;
 const HEIGHT = 180;
 const PAD = { left: 36, right: 8, top: 8, bottom: 22 };
 
-const time = at => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const time = at => new Date(at).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 export function ScoreChart({ points }) {
   const known = points.filter(p => p.status !== 'UNKNOWN');

@@ -1,7 +1,32 @@
 // GraphiQL's fetcher: queries and mutations over POST ../graphql, subscriptions over ../graphql/ws.
 // A document that is exactly a registered one goes by its hash alone, so it runs in strict mode too.
-import { getOperationAST, parse } from 'graphql';
+import { getOperationAST, parse, print } from 'graphql';
 import { persisted, postGraphQL } from './api.js';
+
+const printed = new WeakMap();
+
+function normalized(document) {
+  try {
+    return print(parse(document));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The registry entry whose document this is: the same text, or the same document laid out
+ * differently (the editor shows registered documents pretty-printed); the server runs the entry.
+ */
+export function registeredEntry(registry, query) {
+  const exact = registry.find(e => e.document.trim() === query.trim());
+  if (exact) return exact;
+  const mine = normalized(query);
+  if (mine === null) return undefined;
+  return registry.find(e => {
+    if (!printed.has(e)) printed.set(e, normalized(e.document));
+    return printed.get(e) === mine;
+  });
+}
 
 function operationType(query, operationName) {
   try {
@@ -19,7 +44,7 @@ function operationType(query, operationName) {
  */
 export function createFetcher({ token, registry, wsClient, onAnswerCode }) {
   return (params) => {
-    const entry = registry.find(e => e.document.trim() === params.query.trim());
+    const entry = registeredEntry(registry, params.query);
     const payload = entry
       ? { query: '', variables: params.variables, operationName: params.operationName, extensions: persisted(entry) }
       : { query: params.query, variables: params.variables, operationName: params.operationName };
