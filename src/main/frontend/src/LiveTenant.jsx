@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { persisted, runPersisted } from './api.js';
 import { ScoreChart } from './ScoreChart.jsx';
-import { errorInWords } from './words.js';
+import { closeInWords, errorInWords } from './words.js';
 
 const MINUTE = 60_000;
 const KEPT = 20;
@@ -74,8 +74,9 @@ export function LiveTenant({ token, claimTenant, registry, wsClient, connection 
 
   useEffect(() => () => clearTimeout(historyTimer.current), []);
 
-  const streamError = e => problem('stream', e?.code ? `The stream ended: ${e.code} ${e.reason || ''}`.trim()
-    : `The stream ended: ${Array.isArray(e) ? e.map(errorInWords).join('; ') : errorInWords(e)}`);
+  // graphql-ws ends a subscription with the socket's close event, or with the server's errors.
+  const streamError = e => problem('stream', `The stream ended: ${typeof e?.code === 'number' ? closeInWords(e.code, e.reason)
+    : Array.isArray(e) ? e.map(errorInWords).join('; ') : errorInWords(e)}`);
   const noticeErrors = payload => {
     if (payload.errors?.length) setNotices(n => [...payload.errors.map(errorInWords), ...n].slice(0, 5));
   };

@@ -62,6 +62,11 @@ public class WorkbenchFilter extends HttpFilter {
             request.getRequestDispatcher(INDEX).forward(request, response);
             return;
         }
+        if (path.endsWith("/") || request.getServletContext().getResource(path) == null) {
+            // Liberty's own answer would name its exception class and record an FFDC for each miss.
+            ErrorDocuments.refuse(request, response, ErrorCode.NOT_FOUND, "the workbench has no file " + path);
+            return;
+        }
         // The page's scripts keep their names from one release to the next: check before reusing them.
         response.setHeader("Cache-Control", "no-cache");
         chain.doFilter(request, response);

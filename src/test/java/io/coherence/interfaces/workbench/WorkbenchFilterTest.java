@@ -5,20 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coherence.interfaces.PersistedQueryMode;
 import io.coherence.interfaces.RuntimeSettings;
 import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The filter without a server: hidden when the setting is off, the page's headers when it is on. */
 class WorkbenchFilterTest {
+
+    /** The files the WAR holds under /workbench/. */
+    private static final Set<String> FILES = Set.of("/workbench/index.html", "/workbench/main.js",
+            "/workbench/workers/graphql.worker.js");
 
     /** What the filter did to one request. */
     private static final class Exchange {
@@ -46,8 +53,16 @@ class WorkbenchFilterTest {
                         case "getAttribute" -> attributes.get((String) args[0]);
                         case "setAttribute" -> attributes.put((String) args[0], args[1]);
                         case "getRequestDispatcher" -> dispatcher((String) args[0]);
+                        case "getServletContext" -> context();
                         default -> null;
                     });
+        }
+
+        private ServletContext context() {
+            return (ServletContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {ServletContext.class}, (proxy, method, args) ->
+                            method.getName().equals("getResource") && FILES.contains((String) args[0])
+                                    ? URI.create("file:/war" + args[0]).toURL() : null);
         }
 
         private RequestDispatcher dispatcher(String path) {
@@ -143,6 +158,17 @@ class WorkbenchFilterTest {
         assertThat(exchange.chained).isTrue();
         assertThat(exchange.headers).containsEntry("Content-Security-Policy", WorkbenchFilter.CONTENT_SECURITY_POLICY)
                 .containsEntry("X-Content-Type-Options", "nosniff").containsEntry("Cache-Control", "no-cache");
+    }
+
+    @Test
+    void enabledAFileThatIsNotThereIsTheApisNotFoundDocument() throws Exception {
+        for (String uri : new String[] {"/workbench/nothing-here.js", "/workbench/workers/"}) {
+            Exchange exchange = get(true, uri, null);
+
+            assertThat(exchange.status).as(uri).isEqualTo(404);
+            assertThat(exchange.body.toString(StandardCharsets.UTF_8)).as(uri).contains("\"code\":\"NOT_FOUND\"");
+            assertThat(exchange.chained).as(uri).isFalse();
+        }
     }
 
     @Test

@@ -61,7 +61,10 @@ class WorkbenchIT {
     }
 
     @Test
-    void aFileThatIsNotThereIsNotFound() {
-        assertThat(api.get("/workbench/nothing-here.js").statusCode()).isEqualTo(404);
+    void aFileThatIsNotThereIsTheApisNotFoundDocument() {
+        HttpResponse<String> response = api.get("/workbench/nothing-here.js");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(CoherenceClient.json(response.body()).getJsonObject("error").getString("code")).isEqualTo("NOT_FOUND");
     }
 }
