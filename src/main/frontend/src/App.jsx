@@ -19,6 +19,12 @@ function claimedTenant(token) {
   }
 }
 
+/** A registered document, pretty-printed, and a variables skeleton for the token's tenant, into GraphiQL. */
+function loadDocument({ queryEditor, variableEditor }, entry) {
+  queryEditor.setValue(print(parse(entry.document)));
+  variableEditor.setValue(schemaVariables(entry.document, claimedTenant(storedToken())));
+}
+
 /** The registry the server publishes for this token; a server without it still gets a page. */
 function useRegistry(token) {
   const [registry, setRegistry] = useState(NO_REGISTRY);
@@ -51,15 +57,21 @@ export function App() {
   const registry = useRegistry(token);
   const [wsClient, connection] = useWsClient(token);
   const editors = useRef(null);
-  const onEditors = useCallback(e => { editors.current = e; }, []);
+  const pending = useRef(null);
   const tenant = claimedTenant(token);
 
+  // A document picked before GraphiQL's editors exist (Monaco loads lazily) goes in once they do.
+  const onEditors = useCallback(e => {
+    editors.current = e;
+    if (pending.current) loadDocument(e, pending.current);
+    pending.current = null;
+  }, []);
+
   const adopt = t => { storeToken(t); setToken(t); };
-  const forget = () => { forgetToken(); setToken(''); };
+  const forget = () => { forgetToken(); editors.current = null; setToken(''); };
   const pick = entry => {
-    if (!editors.current) return;
-    editors.current.queryEditor.setValue(print(parse(entry.document)));
-    editors.current.variableEditor.setValue(schemaVariables(entry.document, tenant));
+    if (editors.current) loadDocument(editors.current, entry);
+    else pending.current = entry;
   };
 
   return (
