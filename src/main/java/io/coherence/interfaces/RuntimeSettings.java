@@ -9,7 +9,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The settings an operator may change while the server runs (a {@code configDropins} variable,
- * no restart): the {@code v24.coherence} feature flag and the persisted-query mode. Requests read
+ * no restart): the {@code v24.coherence} feature flag, the persisted-query mode and whether the
+ * workbench page is served ({@code COHERENCE_WORKBENCH_ENABLED}). Requests read
  * a snapshot; the snapshot is read again from MicroProfile Config once it is older than
  * {@code COHERENCE_SETTINGS_REFRESH} (default 1 s), by whichever request finds it old, so no
  * request pays for a configuration lookup and a change takes effect within that period. A value
@@ -21,10 +22,16 @@ public class RuntimeSettings {
     static final String FLAG = "v24.coherence";
     static final String MODE = "COHERENCE_PERSISTED_QUERIES";
     static final String REFRESH = "COHERENCE_SETTINGS_REFRESH";
+    static final String WORKBENCH = "COHERENCE_WORKBENCH_ENABLED";
     private static final Logger LOG = Logger.getLogger(RuntimeSettings.class.getName());
 
     /** What requests see. */
-    public record Snapshot(boolean apiEnabled, PersistedQueryMode persistedQueries) {
+    public record Snapshot(boolean apiEnabled, PersistedQueryMode persistedQueries, boolean workbenchEnabled) {
+
+        /** The API settings, with the workbench off (its default). */
+        public Snapshot(boolean apiEnabled, PersistedQueryMode persistedQueries) {
+            this(apiEnabled, persistedQueries, false);
+        }
     }
 
     private final Supplier<Snapshot> source;
@@ -71,6 +78,7 @@ public class RuntimeSettings {
     static Snapshot fromConfig() {
         Config config = ConfigProvider.getConfig();
         return new Snapshot(config.getOptionalValue(FLAG, Boolean.class).orElse(true),
-                PersistedQueryMode.parse(config.getValue(MODE, String.class)));
+                PersistedQueryMode.parse(config.getValue(MODE, String.class)),
+                config.getOptionalValue(WORKBENCH, Boolean.class).orElse(false));
     }
 }

@@ -132,6 +132,7 @@ public final class DevStack {
         URI ws = URI.create("ws://localhost:" + httpPort + "/graphql/ws");
         URI ingest = URI.create(base + "/v1/coherence/signals");
         URI health = URI.create(base + "/health/ready");
+        URI workbench = URI.create(base + "/workbench/");
         // Generous: a busy 2-core machine took over 5 minutes; a Liberty that dies is noticed at once anyway.
         liberty.awaitOk(health, Duration.ofMinutes(10));
 
@@ -156,6 +157,7 @@ public final class DevStack {
                 .add("graphqlUrl", graphql.toString())
                 .add("wsUrl", ws.toString())
                 .add("ingestUrl", ingest.toString())
+                .add("workbenchUrl", workbench.toString())
                 .add("healthUrl", health.toString())
                 .add("metricsUrl", base + "/metrics")
                 .add("issuer", StackSettings.ISSUER)
@@ -183,6 +185,7 @@ public final class DevStack {
                  Coherence is ready (%d s)
                    GraphQL : %s  (dev mode: any document runs; production is strict)
                    GraphiQL: %s/graphql-ui  (add the header {"Authorization": "Bearer <token>"})
+                   Workbench: %s#token=%s
                    Live    : %s  (graphql-transport-ws subscriptions)
                    Ingest  : %s
                    Health  : %s
@@ -199,7 +202,7 @@ public final class DevStack {
                      -d '{"query":"{ tenantCoherence(tenantId: \\"tenant-123\\") { score status updatedAt } }"}'
                  Ctrl-C stops everything.
                 ============================================================
-                """.formatted(seconds, graphql, base, ws, ingest, health, base, work.resolve("devstack.json"),
+                """.formatted(seconds, graphql, base, workbench, token, ws, ingest, health, base, work.resolve("devstack.json"),
                 broker == null ? "" : "\n   Kafka   : " + broker.bootstrap() + "  (topics " + EmbeddedKafka.TOPIC + ", "
                         + EmbeddedKafka.DLQ + ")", kept.map(Path::toString).orElse("throwaway (-Ddata=DIR keeps it)"),
                 firstScore, tokenFile, token, graphql, tokenFile));

@@ -32,6 +32,8 @@ public final class StackSettings {
         settings.put("COHERENCE_PERSISTED_QUERIES", "dev");
         // Liberty's GraphiQL page at /graphql-ui (off in production: strict mode refuses introspection anyway).
         settings.put("io.openliberty.enableGraphQLUI", "true");
+        // The workbench page at /workbench/ (off in production unless an operator turns it on).
+        settings.put("COHERENCE_WORKBENCH_ENABLED", "true");
         return settings;
     }
 
