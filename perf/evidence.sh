@@ -6,7 +6,8 @@
 #   .evidence/tests/          JUnit XML of every unit and integration test (surefire, failsafe)
 #   .evidence/coverage/       JaCoCo: all tests together (the build fails under 80 % of lines) and
 #                             the unit tests alone (ScoreCalculator and ScoreStatus 100 %); jacoco.xml + HTML
-#   .evidence/security/       CycloneDX SBOM of the WAR's dependencies (sbom.cyclonedx.json / .xml)
+#   .evidence/security/       CycloneDX SBOM of the WAR's dependencies (sbom.cyclonedx.json / .xml) and,
+#                             with npm, of the workbench's bundled npm packages (sbom-workbench.cyclonedx.json)
 #   .evidence/slo/            perf/slo.sh summaries (p50/p95/p99, throughput, errors, budgets) and
 #                             the Gatling HTML reports, measured against a dev stack this script starts
 #   .evidence/policy/         the decision table (opa/testdata/decisions.json) as the embedded engine decided it
@@ -60,6 +61,10 @@ fi
 echo "[evidence] SBOM"
 mvn -B -ntp -q -Pevidence -DskipTests package
 cp target/sbom/sbom.cyclonedx.json target/sbom/sbom.cyclonedx.xml "$out/security/"
+if command -v npm >/dev/null; then
+  (cd src/main/frontend && npm sbom --sbom-format cyclonedx --omit dev --package-lock-only) \
+    > "$out/security/sbom-workbench.cyclonedx.json"
+fi
 
 echo "[evidence] SLO suite against a dev stack"
 source perf/devstack.sh
