@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
 import io.coherence.testsupport.TestServerIT;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,5 +67,30 @@ class WorkbenchIT {
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(CoherenceClient.json(response.body()).getJsonObject("error").getString("code")).isEqualTo("NOT_FOUND");
+    }
+
+    /** server.xml: text/* compressed for a client that accepts it (scripts are text/javascript); JSON never. */
+    @Test
+    void scriptsAndStylesAreCompressedForAClientThatAcceptsItAndTheApisJsonIsNot() throws Exception {
+        for (String file : new String[] {"main.js", "main.css", "workers/graphql.worker.js"}) {
+            HttpResponse<byte[]> gzip = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    api.uri("/workbench/" + file)).header("Accept-Encoding", "gzip").GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(gzip.headers().firstValue("Content-Encoding")).as(file).hasValue("gzip");
+            byte[] plain = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip.body())).readAllBytes();
+            assertThat(new String(plain, java.nio.charset.StandardCharsets.UTF_8)).as(file)
+                    .isEqualTo(api.get("/workbench/" + file).body());
+        }
+        assertThat(api.get("/workbench/main.js").headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("text/javascript"));
+        String token = api.token("it-workbench-gzip-" + java.util.UUID.randomUUID(), CoherenceClient.READ_WRITE);
+        HttpResponse<String> json = api.send(HttpRequest.newBuilder(api.uri("/graphql"))
+                .header("Accept-Encoding", "gzip").header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ __schema { types { name description } } }\"}"))
+                .build());
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(json.body().length()).as("big enough to be compressed if it were eligible").isGreaterThan(2048);
+        assertThat(json.headers().firstValue("Content-Encoding")).isEmpty();
     }
 }
