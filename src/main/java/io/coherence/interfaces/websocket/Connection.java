@@ -190,6 +190,10 @@ final class Connection {
             return;
         }
         LiveSubscription live = new LiveSubscription(id, services.renderer(plan), this);
+        if (plan.threshold().filters()) {
+            // Read before the subscription starts, so no change comes before the score it is judged from.
+            live.onlyWhen(plan.threshold(), services.currentScore(identity.caller(), plan.tenantId()));
+        }
         subscriptions.put(id, live);
         live.start(services.dispatcher(), plan);
         services.metrics().subscriptionStarted();

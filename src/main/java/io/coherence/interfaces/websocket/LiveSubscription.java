@@ -4,6 +4,9 @@ import io.coherence.application.ErrorCode;
 import io.coherence.application.events.CoherenceEvent;
 import io.coherence.application.events.EventDispatcher;
 import io.coherence.application.events.EventSink;
+import io.coherence.application.events.ScoreChanged;
+import io.coherence.application.subscriptions.ScoreThreshold;
+import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.tenant.TenantId;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,12 +29,21 @@ final class LiveSubscription implements EventSink {
     private long missed;
     private String missedReason;
     private long dropped;
+    private ScoreThreshold threshold = ScoreThreshold.EVERY_CHANGE;
+    /** The score this subscriber last knew (sent, or read when it subscribed); null: not known. */
+    private CoherenceScore known;
 
     LiveSubscription(String id, EventRenderer renderer, Connection connection) {
         this.id = id;
         this.prefix = "{\"id\":" + ProtocolCodec.quote(id) + ",\"type\":\"next\",\"payload\":";
         this.renderer = renderer;
         this.connection = connection;
+    }
+
+    /** Sends only the score changes {@code threshold} lets through, judged from {@code current} on. */
+    void onlyWhen(ScoreThreshold threshold, CoherenceScore current) {
+        this.threshold = threshold;
+        this.known = current;
     }
 
     void start(EventDispatcher dispatcher, Planned.Subscription plan) {
@@ -51,6 +63,13 @@ final class LiveSubscription implements EventSink {
     /** Runs under the tenant channel's lock, one event at a time. */
     @Override
     public void accept(CoherenceEvent event) {
+        if (threshold.filters() && event instanceof ScoreChanged changed) {
+            CoherenceScore before = known;
+            known = changed.score();
+            if (!threshold.passes(before, changed.score())) {
+                return;
+            }
+        }
         Outbox outbox = connection.outbox();
         long now = System.nanoTime();
         if (missed > 0 && outbox.halfEmpty()) {

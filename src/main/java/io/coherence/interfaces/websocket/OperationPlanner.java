@@ -11,7 +11,9 @@ import graphql.normalized.ExecutableNormalizedOperation;
 import graphql.normalized.ExecutableNormalizedOperationFactory;
 import graphql.schema.GraphQLSchema;
 import io.coherence.application.ErrorCode;
+import io.coherence.application.Violation;
 import io.coherence.application.events.EventKind;
+import io.coherence.application.subscriptions.ScoreThreshold;
 import io.coherence.interfaces.ErrorDocuments;
 import io.coherence.interfaces.graphql.GraphQLRequest;
 import java.util.ArrayList;
@@ -39,6 +41,13 @@ final class OperationPlanner {
         this.introspection = GraphQL.newGraphQL(schema).build();
     }
 
+    /** {@code coherenceScoreChanged}'s optional {@code crossing} and {@code statusChange} (absent or null: every change). */
+    private static ScoreThreshold threshold(Map<String, Object> arguments) {
+        Object crossing = arguments.get("crossing");
+        return new ScoreThreshold(crossing == null ? null : ((Number) crossing).doubleValue(),
+                Boolean.TRUE.equals(arguments.get("statusChange")));
+    }
+
     /** @param request a request the edge did not refuse */
     Planned plan(GraphQLRequest request, Map<String, Object> variables) {
         String operationName = request.operationName();
@@ -63,8 +72,12 @@ final class OperationPlanner {
             for (ExecutableNormalizedField child : root.getChildren()) {
                 fields.add(new Planned.Field(child.getResultKey(), child.getName()));
             }
-            return new Planned.Subscription(ROOTS.get(root.getName()),
-                    String.valueOf(root.getResolvedArguments().get("tenantId")), root.getResultKey(), List.copyOf(fields));
+            Map<String, Object> arguments = root.getResolvedArguments();
+            return new Planned.Subscription(ROOTS.get(root.getName()), String.valueOf(arguments.get("tenantId")),
+                    root.getResultKey(), List.copyOf(fields), threshold(arguments));
+        } catch (IllegalArgumentException e) {
+            return new Planned.Rejection(List.of(ErrorDocuments.graphql(ErrorCode.BAD_USER_INPUT, e.getMessage(),
+                    List.of(new Violation(null, "crossing", "OUT_OF_RANGE", e.getMessage())), List.of())));
         } catch (GraphQLException e) {
             return new Planned.Rejection(List.of(ErrorDocuments.graphql(ErrorCode.BAD_USER_INPUT,
                     e instanceof GraphQLError g ? g.getMessage() : e.getMessage())));

@@ -1,6 +1,7 @@
 package io.coherence.interfaces.websocket;
 
 import io.coherence.application.events.EventKind;
+import io.coherence.application.subscriptions.ScoreThreshold;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,18 @@ sealed interface Planned permits Planned.Subscription, Planned.ImmediateResult, 
      * A live subscription: the root field (its result key is the alias, if any), the tenant and the
      * selected fields of the event type, with their result keys, in document order.
      */
-    record Subscription(EventKind kind, String tenantId, String rootKey, List<Field> fields) implements Planned {
+    record Subscription(EventKind kind, String tenantId, String rootKey, List<Field> fields, ScoreThreshold threshold)
+            implements Planned {
+
+        /** Every event of its kind. */
+        Subscription(EventKind kind, String tenantId, String rootKey, List<Field> fields) {
+            this(kind, tenantId, rootKey, fields, ScoreThreshold.EVERY_CHANGE);
+        }
+
+        /** The same rendering for every threshold: renderers are shared by what they render. */
+        Subscription rendering() {
+            return threshold.filters() ? new Subscription(kind, tenantId, rootKey, fields) : this;
+        }
     }
 
     record Field(String key, String name) {

@@ -3,6 +3,9 @@ package io.coherence.interfaces.websocket;
 import io.coherence.application.subscriptions.SubscriptionAdmission;
 import io.coherence.application.events.EventDispatcher;
 import io.coherence.application.events.FanoutMetrics;
+import io.coherence.application.query.ScoreQueryService;
+import io.coherence.domain.policy.Caller;
+import io.coherence.domain.score.CoherenceScore;
 import io.coherence.interfaces.graphql.ApiSchema;
 import io.coherence.interfaces.graphql.GraphQLRequests;
 import jakarta.annotation.PostConstruct;
@@ -38,6 +41,9 @@ public class SubscriptionServices {
 
     @Inject
     EventDispatcher dispatcher;
+
+    @Inject
+    ScoreQueryService scores;
 
     @Inject
     FanoutMetrics metrics;
@@ -154,7 +160,20 @@ public class SubscriptionServices {
         if (renderers.size() > MAX_RENDERERS) {
             renderers.clear();
         }
-        return renderers.computeIfAbsent(plan, EventRenderer::new);
+        return renderers.computeIfAbsent(plan.rendering(), EventRenderer::new);
+    }
+
+    /**
+     * The tenant's score now, as {@code tenantCoherence} answers it, for a threshold subscription to
+     * start from; null when it cannot be read (the first change is then sent).
+     */
+    CoherenceScore currentScore(Caller caller, String tenantId) {
+        try {
+            return scores.tenantCoherence(caller, tenantId).score();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "no starting score for a threshold subscription of tenant_id=" + tenantId, e);
+            return null;
+        }
     }
 
     EventDispatcher dispatcher() {

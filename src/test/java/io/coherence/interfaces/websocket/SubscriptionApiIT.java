@@ -122,6 +122,54 @@ class SubscriptionApiIT {
     }
 
     @Test
+    void thresholdSubscribersAreToldOnlyOfCrossingsOrStatusChanges() throws InterruptedException {
+        ws.subscribe("all", "subscribe-scores.graphql", Map.of("t", tenant));
+        ws.subscribe("cross", "subscribe-scores-threshold.graphql", Map.of("tenantId", tenant, "crossing", 0.5));
+        ws.subscribe("status", "subscribe-scores-threshold.graphql", Map.of("tenantId", tenant, "statusChange", true));
+        ws.drainUntilPong(WAIT);
+
+        // From no score (UNKNOWN, 0): 0.9 HEALTHY, 0.7 WARN, 0.67 WARN, 0.33 CRITICAL, one materialized score at a time.
+        double[][] steps = {{0.9}, {0.5}, {0.6}, {0.0, 0.0, 0.0}};
+        double[] scores = {0.9, 0.7, 0.67, 0.33};
+        for (int i = 0; i < steps.length; i++) {
+            ingest(tenant, steps[i]);
+            double expected = scores[i];
+            JsonObject read = api.awaitGraphql("k6-read.graphql", Map.of("t", tenant), token,
+                    a -> a.getJsonObject("data").getJsonObject("tenantCoherence").getJsonNumber("score").doubleValue() == expected,
+                    WAIT);
+            assertThat(read.getJsonObject("data").getJsonObject("tenantCoherence").getJsonNumber("score").doubleValue())
+                    .isEqualTo(expected);
+        }
+        // The last score reaches the socket just after the read sees it: collect until the unfiltered stream has it.
+        Map<String, List<Double>> received = new java.util.HashMap<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!received.getOrDefault("all", List.of()).contains(0.33) && System.nanoTime() < deadline) {
+            for (JsonObject m : ws.drainUntilPong(WAIT)) {
+                if ("next".equals(m.getString("type"))) {
+                    received.computeIfAbsent(m.getString("id"), k -> new java.util.ArrayList<>())
+                            .add(signal(m, "coherenceScoreChanged").getJsonNumber("score").doubleValue());
+                }
+            }
+        }
+
+        assertThat(received.get("all")).as("every stored score (a recompute may repeat one)").containsSubsequence(0.9, 0.7, 0.67, 0.33);
+        assertThat(received.get("cross")).as("across 0.5 up, then down").containsExactly(0.9, 0.33);
+        assertThat(received.get("status")).as("UNKNOWN→HEALTHY→WARN→CRITICAL").containsExactly(0.9, 0.7, 0.33);
+    }
+
+    @Test
+    void aCrossingOutsideTheScoresRangeIsBadUserInput() {
+        ws.subscribe("bad", "subscribe-scores-threshold.graphql", Map.of("tenantId", tenant, "crossing", 1.5));
+
+        JsonObject error = ws.next(WAIT);
+
+        assertThat(error.getString("type")).isEqualTo("error");
+        assertThat(code(error)).isEqualTo("BAD_USER_INPUT");
+        assertThat(error.getJsonArray("payload").getJsonObject(0).getString("message")).contains("crossing");
+        assertThat(ws.drainUntilPong(WAIT)).isEmpty();
+    }
+
+    @Test
     void subscribingToAnotherTenantIsForbiddenAndTheSocketStaysOpen() {
         ws.subscribe("theirs", "subscribe-signals.graphql", Map.of("t", "tenant-someone-else"));
 
