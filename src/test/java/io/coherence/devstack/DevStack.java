@@ -8,6 +8,7 @@ import io.coherence.testsupport.LibertyOverrides;
 import io.coherence.testsupport.StackSettings;
 import io.coherence.testsupport.TokenMinter;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonWriterFactory;
@@ -110,6 +111,8 @@ public final class DevStack {
             broker.configureTopics(EmbeddedKafka.ERASURE_RETENTION);
         }
         Map<String, String> settings = new LinkedHashMap<>(StackSettings.of(engines, keys, httpPort, httpsPort));
+        // Unique per replica (idempotency claims are released by name when a replica restarts).
+        settings.put("COHERENCE_REPLICA_NAME", "devstack-1");
         // A switch left behind by a killed run with Kafka would fail this one without a broker.
         Files.deleteIfExists(serverDir.resolve("configDropins/overrides/kafka.xml"));
         Path kafkaSwitch = broker == null ? null : StackSettings.enableKafka(serverDir, Path.of(""), settings, broker);
@@ -150,6 +153,7 @@ public final class DevStack {
         }
         String token = minter.mint("tenant-123", List.of("coherence:read", "coherence:write"), Duration.ofHours(12));
         String firstScore = awaitScore(graphql, token, Duration.ofSeconds(30));
+        List<Replica> replicas = startReplicas(teardown, watchdog, wlp, serverDir, work, settings, httpPort);
 
         Path tokenFile = work.resolve("token.txt");
         Files.writeString(tokenFile, token);
@@ -172,6 +176,10 @@ public final class DevStack {
                 .add("postgresJdbcUrl", engines.postgresJdbcUrl())
                 .add("redisUrl", engines.redisUrl())
                 .add("libertyLog", serverDir.resolve("logs/messages.log").toString());
+        JsonArrayBuilder replicaList = Json.createArrayBuilder()
+                .add(Replica.describe(serverName, "devstack-1", base, serverDir));
+        replicas.forEach(r -> replicaList.add(Replica.describe(r.serverName(), r.replicaName(), r.base(), r.serverDir())));
+        descriptor.add("replicas", replicaList);
         kept.ifPresent(d -> descriptor.add("dataDir", d.toString()));
         if (broker != null) {
             descriptor.add("kafkaBootstrap", broker.bootstrap());
@@ -190,7 +198,7 @@ public final class DevStack {
                    Ingest  : %s
                    Health  : %s
                    Metrics : %s/metrics
-                   Stack   : %s%s
+                   Stack   : %s%s%s
                    Data    : %s
                  tenant-123 now: %s
                  Token for tenant-123 (coherence:read coherence:write, 12 h), also in %s:
@@ -204,11 +212,41 @@ public final class DevStack {
                 ============================================================
                 """.formatted(seconds, graphql, base, workbench, token, ws, ingest, health, base, work.resolve("devstack.json"),
                 broker == null ? "" : "\n   Kafka   : " + broker.bootstrap() + "  (topics " + EmbeddedKafka.TOPIC + ", "
-                        + EmbeddedKafka.DLQ + ")", kept.map(Path::toString).orElse("throwaway (-Ddata=DIR keeps it)"),
+                        + EmbeddedKafka.DLQ + ")", Replica.lines(replicas), kept.map(Path::toString).orElse("throwaway (-Ddata=DIR keeps it)"),
                 firstScore, tokenFile, token, graphql, tokenFile));
         int exit = liberty.waitFor();
         System.out.println("[devstack] Liberty exited with " + exit + "; see " + console);
         return exit == 0 ? 1 : exit;
+    }
+
+    /**
+     * Replicas 2…N ({@code -Dreplicas=N} or {@code COHERENCE_DEV_REPLICAS}, default 1): copies of the
+     * first server on ports {@code httpPort + 1}, … with their own replica name, on the same engines
+     * (and broker), started after the first one is ready and has loaded the fixtures.
+     */
+    private static List<Replica> startReplicas(Teardown teardown, Watchdog watchdog, Path wlp, Path serverDir, Path work,
+                                               Map<String, String> settings, int httpPort) throws Exception {
+        int count = Integer.parseInt(setting("replicas", "COHERENCE_DEV_REPLICAS", "1"));
+        if (count < 1 || count > Replica.MAX) {
+            throw new IllegalArgumentException("-Dreplicas must be 1 to " + Replica.MAX + ", not " + count);
+        }
+        List<Replica> replicas = new java.util.ArrayList<>();
+        for (int i = 2; i <= count; i++) {
+            int port = httpPort + i - 1;
+            Replica replica = Replica.prepare(wlp, serverDir, i, port);
+            Map<String, String> own = new LinkedHashMap<>(settings);
+            own.put("HTTP_PORT", Integer.toString(port));
+            own.put("HTTPS_PORT", Integer.toString(EmbeddedEngines.freePort()));
+            own.put("COHERENCE_REPLICA_NAME", replica.replicaName());
+            LibertyOverrides.write(replica.serverDir(), own);
+            System.out.println("[devstack] starting replica " + i + " (" + replica.serverName() + ") on port " + port + " ...");
+            LibertyProcess process = teardown.add("Liberty " + replica.serverName(),
+                    LibertyProcess.start(wlp, replica.serverName(), work.resolve("liberty-console-" + i + ".log")));
+            watchdog.watch(process.pid(), "TERM");
+            process.awaitOk(URI.create(replica.base() + "/health/ready"), Duration.ofMinutes(10));
+            replicas.add(replica);
+        }
+        return replicas;
     }
 
     /** One launcher per Liberty server: a second one would share (and stop) the first one's server. */

@@ -1,0 +1,91 @@
+package io.coherence.devstack;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A further Liberty server of the dev stack: a copy of the first server's directory (its
+ * configuration, drop-ins and application) under the name {@code <server>-r<i>}, without its logs,
+ * work area, transaction log or lock, so it starts clean on the same engines.
+ */
+record Replica(String serverName, String replicaName, String base, Path serverDir) {
+
+    /** More would not fit a 2-core machine's memory and CPU in any useful way. */
+    static final int MAX = 4;
+
+    private static final Set<String> NOT_COPIED = Set.of("logs", "workarea", "tranlog", "devstack.lock", "expanded");
+
+    static Replica prepare(Path wlp, Path first, int index, int httpPort) throws IOException {
+        String name = first.getFileName() + "-r" + index;
+        Path dir = wlp.resolve("usr/servers").resolve(name);
+        delete(dir);
+        try (Stream<Path> files = Files.walk(first)) {
+            for (Path from : (Iterable<Path>) files::iterator) {
+                Path relative = first.relativize(from);
+                if (relative.toString().isEmpty() || excluded(relative)) {
+                    continue;
+                }
+                Path to = dir.resolve(relative.toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.createDirectories(to.getParent());
+                    Files.copy(from, to);
+                }
+            }
+        }
+        return new Replica(name, "devstack-" + index, "http://localhost:" + httpPort, dir);
+    }
+
+    private static boolean excluded(Path relative) {
+        for (Path part : relative) {
+            if (NOT_COPIED.contains(part.toString())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    /** One entry of devstack.json's {@code replicas}. */
+    static JsonObject describe(String serverName, String replicaName, String base, Path serverDir) {
+        return Json.createObjectBuilder()
+                .add("server", serverName)
+                .add("replicaName", replicaName)
+                .add("baseUrl", base)
+                .add("graphqlUrl", base + "/graphql")
+                .add("wsUrl", base.replace("http://", "ws://") + "/graphql/ws")
+                .add("healthUrl", base + "/health/ready")
+                .add("libertyLog", serverDir.resolve("logs/messages.log").toString())
+                .build();
+    }
+
+    /** The banner's lines for replicas 2…N (none for one). */
+    static String lines(List<Replica> replicas) {
+        return replicas.stream().map(r -> "\n   Replica : " + r.base() + "  (" + r.replicaName() + ", " + r.serverName() + ")")
+                .collect(Collectors.joining());
+    }
+}
