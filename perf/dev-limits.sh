@@ -10,7 +10,9 @@
 # (its EXIT trap), which puts the limits back within a second.
 lift_rate_limits() {
   local descriptor=$1 name=$2 server log before deadline
-  server=$(dirname "$(dirname "$(sed -n 's/.*"libertyLog": *"\([^"]*\)".*/\1/p' "$descriptor")")")
+  # The first server's log (devstack.json also lists each replica's under "replicas").
+  server=$(dirname "$(dirname "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["libertyLog"])' \
+    "$descriptor")")")
   [ -d "$server" ] || { echo "lift_rate_limits: no dev server beside $descriptor" >&2; return 2; }
   log=$server/logs/messages.log
   perf_limits_file=$server/configDropins/overrides/zz-$name-limits.xml

@@ -43,7 +43,8 @@ port_of() { sed -E 's#.*:([0-9]+)/?.*#\1#' <<< "$1"; }
 pid_on() { ss -ltnpH "sport = :$1" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1; }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 neo4j_pid=$(pid_on "$(port_of "$(sed -n 's/.*"neo4jUri" *: *"\([^"]*\)".*/\1/p' "$stack")")")
-liberty_pid=$(pid_on "$(port_of "$(sed -n 's/.*"graphqlUrl" *: *"\(http:[^/]*\/\/[^/]*\).*/\1/p' "$stack")")")
+liberty_pid=$(pid_on "$(port_of "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["graphqlUrl"].rsplit("/graphql",1)[0])' \
+  "$stack")")")
 hz=$(getconf CLK_TCK)
 # Runs a client command; prints its output, then "cpu s: neo4j N liberty L client C" for the run.
 measured() {
