@@ -1,12 +1,11 @@
 package io.coherence.devstack;
 
+import io.coherence.testsupport.EmbeddedEngines;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -27,7 +26,7 @@ record Replica(String serverName, String replicaName, String base, Path serverDi
     static Replica prepare(Path wlp, Path first, int index, int httpPort) throws IOException {
         String name = first.getFileName() + "-r" + index;
         Path dir = wlp.resolve("usr/servers").resolve(name);
-        delete(dir);
+        EmbeddedEngines.deleteRecursively(dir);
         try (Stream<Path> files = Files.walk(first)) {
             for (Path from : (Iterable<Path>) files::iterator) {
                 Path relative = first.relativize(from);
@@ -53,21 +52,6 @@ record Replica(String serverName, String replicaName, String base, Path serverDi
             }
         }
         return false;
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 
     /** One entry of devstack.json's {@code replicas}. */

@@ -322,7 +322,8 @@ public final class EmbeddedEngines implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path dir) {
+    /** Deletes a directory and everything in it; nothing when it is not there. */
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
