@@ -68,5 +68,7 @@ public enum ErrorCode {
     /** Events a subscriber could not take in time were dropped; the stream goes on. */
     EVENTS_DROPPED,
     /** The tenant's events came faster than its event rate; some were not delivered. */
-    EVENTS_RATE_LIMITED
+    EVENTS_RATE_LIMITED,
+    /** A subscription asked to resume from further back than the replay window keeps. */
+    REPLAY_WINDOW_EXCEEDED
 }

@@ -31,6 +31,7 @@ public final class ErrorStatus {
             case IDEMPOTENCY_KEY_IN_USE, KAFKA_NOT_ENABLED -> 409;
             case BATCH_TOO_LARGE, PAYLOAD_TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case REPLAY_WINDOW_EXCEEDED -> 410;
             case IDEMPOTENCY_KEY_REUSED -> 422;
             case RATE_LIMITED, EVENTS_RATE_LIMITED, SUBSCRIPTION_LIMIT, TENANT_CONNECTION_LIMIT -> 429;
             case INTERNAL -> 500;

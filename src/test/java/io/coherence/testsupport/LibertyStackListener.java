@@ -49,6 +49,9 @@ public class LibertyStackListener implements TestExecutionListener {
             "POSTGRES_CANCEL_TIMEOUT", "1s",
             "POSTGRES_SOCKET_TIMEOUT", "4s");
 
+    /** The test server's replay window in events, small enough for a test to go beyond it. */
+    public static final int REPLAY_MAX_EVENTS = 100;
+
     /** The test server's socket send buffer (see {@link LibertyOverrides#withSendBuffer}). */
     public static final int SEND_BUFFER_BYTES = 8192;
 
@@ -92,6 +95,7 @@ public class LibertyStackListener implements TestExecutionListener {
         settings.put("COHERENCE_KAFKA_LAG_INTERVAL", "PT1S");
         settings.put("COHERENCE_KAFKA_RETRY_BACKOFF_MAX", "PT1S");
         settings.putAll(SUBSCRIPTION_LIMITS);
+        settings.put("COHERENCE_EVENTS_REPLAY_MAX_EVENTS", Integer.toString(REPLAY_MAX_EVENTS));
         // Other suites cut Neo4j: a scheduled retention run that fails then is tried again within
         // seconds, not the default 15 minutes (RetentionIT waits for a completed one).
         settings.put("COHERENCE_RETENTION_RETRY_AFTER", "PT10S");

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -19,7 +21,8 @@ import java.util.logging.Logger;
 /**
  * This node's fan-out: hands every event to the live subscriptions of its tenant, and to no other
  * tenant's. Events come from this node's commits and, through the bus bridge, from other replicas.
- * A tenant without subscribers here costs nothing. Listeners of every tenant (the near score cache)
+ * A tenant without subscribers here costs nothing. A gap in a tenant's sequence (an event the
+ * bridge lost) that outlasts the reorder window is read back from the {@link EventHistory}. Listeners of every tenant (the near score cache)
  * get each event first, on the dispatching thread.
  */
 @ApplicationScoped
@@ -27,9 +30,13 @@ public class EventDispatcher {
 
     private static final Logger LOG = Logger.getLogger(EventDispatcher.class.getName());
     static final long TICK_MILLIS = 5;
+    /** Gap repairs read the store; each tenant has at most one at a time. */
+    static final int REPAIR_THREADS = 2;
 
     private final EventSettings settings;
     private final FanoutCounts metrics;
+    private final EventHistory history;
+    private final ExecutorService repairs;
     private final Map<TenantId, TenantChannel> channels = new ConcurrentHashMap<>();
     private final Set<TenantChannel> waiting = ConcurrentHashMap.newKeySet();
     private final List<Consumer<CoherenceEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -39,13 +46,27 @@ public class EventDispatcher {
     protected EventDispatcher() {
         this.settings = null;
         this.metrics = null;
+        this.history = null;
+        this.repairs = null;
         this.ticker = null;
     }
 
-    @Inject
+    /** Without a history: a gap is skipped after the reorder window. */
     public EventDispatcher(EventSettings settings, FanoutCounts metrics) {
+        this(settings, metrics, null);
+    }
+
+    /** @param history where a gap's events are read back from after the reorder window; null: skip gaps */
+    @Inject
+    public EventDispatcher(EventSettings settings, FanoutCounts metrics, EventHistory history) {
         this.settings = settings;
         this.metrics = metrics;
+        this.history = history;
+        this.repairs = history == null ? null : Executors.newFixedThreadPool(REPAIR_THREADS, r -> {
+            Thread t = new Thread(r, "coherence-event-repair");
+            t.setDaemon(true);
+            return t;
+        });
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coherence-event-ticker");
             t.setDaemon(true);
@@ -57,7 +78,8 @@ public class EventDispatcher {
     /** Starts delivering the tenant's events of that kind to the sink; close the result to stop. */
     public AutoCloseable subscribe(TenantId tenant, EventKind kind, EventSink sink) {
         while (true) {
-            TenantChannel channel = channels.computeIfAbsent(tenant, t -> new TenantChannel(settings, metrics));
+            TenantChannel channel = channels.computeIfAbsent(tenant,
+                    t -> new TenantChannel(t, settings, metrics, repairs == null ? null : this::repair));
             TenantChannel.Subscriber subscriber;
             synchronized (channel) {
                 if (channels.get(tenant) != channel) {
@@ -108,6 +130,36 @@ public class EventDispatcher {
         }
     }
 
+    /**
+     * Reads the gap's events from the history on a repair thread, then hands them to the channel
+     * (null when the read failed: the channel then skips the gap, as without a history).
+     */
+    private void repair(TenantChannel channel, long first, long last) {
+        Runnable task = () -> {
+            List<SignalCommitted> found;
+            try {
+                found = history.between(channel.tenant(), first - 1, last,
+                        (int) Math.min(last - first + 1, TenantSequencer.MAX_HELD));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "events " + first + ".." + last + " of tenant_id=" + channel.tenant()
+                        + " did not arrive and cannot be read back; subscribers here miss them: " + e.getMessage());
+                found = null;
+            }
+            long now = System.nanoTime();
+            synchronized (channel) {
+                channel.repaired(found, now);
+                if (channel.tick(now)) {
+                    waiting.add(channel);
+                }
+            }
+        };
+        try {
+            repairs.execute(task);
+        } catch (RejectedExecutionException e) {
+            channel.repaired(null, System.nanoTime());
+        }
+    }
+
     private void tick() {
         try {
             long now = System.nanoTime();
@@ -128,5 +180,8 @@ public class EventDispatcher {
     @PreDestroy
     void stop() {
         ticker.shutdownNow();
+        if (repairs != null) {
+            repairs.shutdownNow();
+        }
     }
 }

@@ -10,7 +10,8 @@ import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Subscription metrics: live connections and subscriptions, sender threads blocked on clients that
- * stopped reading, events sent and dropped (by reason), events out of commit order, and the
+ * stopped reading, events sent and dropped (by reason), events out of commit order, events a gap
+ * repair read back from the store (and their bridge copies dropped), and the
  * commit→send latency histogram {@code subscription_fanout_latency_ms} (buckets in
  * microprofile-config.properties).
  */
@@ -87,6 +88,16 @@ public class FanoutMetrics implements FanoutCounts {
         }
         if (late > 0) {
             registry.counter("subscription_events_late").inc(late);
+        }
+    }
+
+    @Override
+    public void repaired(long events, long duplicates) {
+        if (events > 0) {
+            registry.counter("subscription_events_repaired").inc(events);
+        }
+        if (duplicates > 0) {
+            registry.counter("subscription_events_duplicates_dropped").inc(duplicates);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.coherence.application.events;
 
 import io.coherence.application.ErrorCode;
+import io.coherence.domain.tenant.TenantId;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Duration;
@@ -9,7 +10,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One tenant's subscribers on this node: puts signal events into commit order, drops a score
+ * One tenant's subscribers on this node: puts signal events into commit order (repairing gaps
+ * from the store when it has a {@link Repairer}), drops a score
  * older than the last one sent, meters the tenant's event rate and, when coalescing is on, holds
  * events for the window. Sinks are called under the channel's lock, so each sees the same order.
  */
@@ -17,7 +19,14 @@ final class TenantChannel {
 
     static final String RATE_LIMITED = ErrorCode.EVENTS_RATE_LIMITED.name();
 
+    /** Reads a gap's events from the store, off the dispatcher's threads, and hands them to {@link #repaired}. */
+    interface Repairer {
+        void repair(TenantChannel channel, long first, long last);
+    }
+
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final TenantId tenant;
+    private final Repairer repairer;
     private final TenantSequencer sequencer;
     private final Bucket bucket;
     private final long coalesceNanos;
@@ -27,6 +36,13 @@ final class TenantChannel {
     private ScoreChanged lastScore;
 
     TenantChannel(EventSettings settings, FanoutCounts counts) {
+        this(null, settings, counts, null);
+    }
+
+    /** @param repairer null: a gap is skipped after the reorder window, not repaired */
+    TenantChannel(TenantId tenant, EventSettings settings, FanoutCounts counts, Repairer repairer) {
+        this.tenant = tenant;
+        this.repairer = repairer;
         this.sequencer = new TenantSequencer(settings.reorderWindow().toNanos());
         this.bucket = Bucket.builder().addLimit(Bandwidth.builder()
                 .capacity(settings.tenantEventsBurst())
@@ -48,15 +64,16 @@ final class TenantChannel {
         return subscribers.isEmpty();
     }
 
+    TenantId tenant() {
+        return tenant;
+    }
+
     synchronized void offer(CoherenceEvent event, long nowNanos) {
         if (event instanceof SignalCommitted signal) {
-            long gaps = sequencer.gaps();
-            long late = sequencer.late();
+            Tally before = tally();
             // Holding too many events releases them at once, skipping gaps: count those too.
             release(sequencer.offer(signal, nowNanos), nowNanos);
-            if (sequencer.gaps() != gaps || sequencer.late() != late) {
-                counts.outOfOrder(sequencer.gaps() - gaps, sequencer.late() - late);
-            }
+            count(before);
         } else if (event instanceof ScoreChanged score) {
             if (lastScore == null || !score.score().updatedAt().isBefore(lastScore.score().updatedAt())) {
                 lastScore = score;
@@ -65,19 +82,48 @@ final class TenantChannel {
         }
     }
 
-    /** Sends what waited long enough; true while something still waits. */
+    /** Sends what waited long enough, or starts repairing its gap; true while something still waits. */
     synchronized boolean tick(long nowNanos) {
-        long gaps = sequencer.gaps();
-        release(sequencer.expire(nowNanos), nowNanos);
-        if (sequencer.gaps() != gaps) {
-            counts.outOfOrder(sequencer.gaps() - gaps, 0);
+        Tally before = tally();
+        if (repairer == null) {
+            release(sequencer.expire(nowNanos), nowNanos);
+        } else {
+            long[] gap = sequencer.gapToRepair(nowNanos);
+            if (gap != null) {
+                repairer.repair(this, gap[0], gap[1]);
+            }
         }
+        count(before);
         if (!coalesced.isEmpty() && nowNanos - coalescingSince >= coalesceNanos) {
             List<CoherenceEvent> batch = List.copyOf(coalesced);
             coalesced.clear();
             batch.forEach(this::deliver);
         }
         return sequencer.waiting() || !coalesced.isEmpty();
+    }
+
+    /** The repair of a gap read {@code found} from the store (null: it could not). */
+    synchronized void repaired(List<SignalCommitted> found, long nowNanos) {
+        Tally before = tally();
+        release(sequencer.repaired(found, nowNanos), nowNanos);
+        count(before);
+    }
+
+    private Tally tally() {
+        return new Tally(sequencer.gaps(), sequencer.late(), sequencer.repairedEvents(), sequencer.duplicates());
+    }
+
+    private void count(Tally before) {
+        Tally now = tally();
+        if (now.gaps() != before.gaps() || now.late() != before.late()) {
+            counts.outOfOrder(now.gaps() - before.gaps(), now.late() - before.late());
+        }
+        if (now.repaired() != before.repaired() || now.duplicates() != before.duplicates()) {
+            counts.repaired(now.repaired() - before.repaired(), now.duplicates() - before.duplicates());
+        }
+    }
+
+    private record Tally(long gaps, long late, long repaired, long duplicates) {
     }
 
     private void release(List<? extends CoherenceEvent> events, long nowNanos) {

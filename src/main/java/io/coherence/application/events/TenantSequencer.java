@@ -3,14 +3,18 @@ package io.coherence.application.events;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Puts one tenant's signal events back into commit order. Events can arrive out of order when
  * several writers or replicas commit the same tenant; an event whose predecessor has not arrived
- * waits at most the reorder window, then goes out anyway (the predecessor may never come: its
- * replica died before publishing). An event older than what was already sent is late: it still
- * goes out, since losing it would be worse than reordering it. Not thread-safe; the dispatcher
- * holds the tenant's lock.
+ * waits at most the reorder window. Then, when the channel can repair (it has an
+ * {@link EventHistory}), the missing events are read back from the store ({@link #gapToRepair},
+ * {@link #repaired}): the bridge lost them, or lost the replica that was to publish them. Without
+ * a repair, or when the store does not have them any more, the held events go out anyway and the
+ * missing ones count as gaps. An event older than what was already sent is late: it still goes
+ * out, since losing it would be worse than reordering it, unless a repair already sent it (then
+ * it is the bridge's copy, and dropped). Not thread-safe; the dispatcher holds the tenant's lock.
  */
 final class TenantSequencer {
 
@@ -19,10 +23,15 @@ final class TenantSequencer {
     private final long windowNanos;
     private final TreeMap<Long, SignalCommitted> held = new TreeMap<>();
     private final TreeMap<Long, Long> arrivals = new TreeMap<>();
+    /** Sequences sent by a repair, whose bridge copy may still come. */
+    private final TreeSet<Long> repairedSequences = new TreeSet<>();
     private long next;
     private long waitingSince;
+    private boolean repairing;
     private long gaps;
     private long late;
+    private long repairedEvents;
+    private long duplicates;
 
     TenantSequencer(long windowNanos) {
         this.windowNanos = windowNanos;
@@ -39,18 +48,25 @@ final class TenantSequencer {
             return out;
         }
         if (seq < next) {
+            if (repairedSequences.remove(seq)) {
+                duplicates++;
+                return List.of();
+            }
             late++;
             return List.of(event);
         }
         if (held.isEmpty()) {
             waitingSince = nowNanos;
         }
-        held.put(seq, event);
+        if (held.putIfAbsent(seq, event) != null) {
+            duplicates++;
+            return List.of();
+        }
         arrivals.put(seq, nowNanos);
         return held.size() > MAX_HELD ? releaseAll() : List.of();
     }
 
-    /** Returns the held events once the oldest wait reached the window. */
+    /** Returns the held events once the oldest wait reached the window (the channel cannot repair). */
     List<SignalCommitted> expire(long nowNanos) {
         if (held.isEmpty() || nowNanos - waitingSince < windowNanos) {
             return List.of();
@@ -58,11 +74,60 @@ final class TenantSequencer {
         return releaseAll();
     }
 
+    /**
+     * When the oldest wait reached the window and no repair is running: the missing sequences,
+     * {@code [first, last]}, which a repair should read from the store; null otherwise.
+     */
+    long[] gapToRepair(long nowNanos) {
+        if (held.isEmpty() || repairing || nowNanos - waitingSince < windowNanos) {
+            return null;
+        }
+        repairing = true;
+        return new long[] {next, held.firstKey() - 1};
+    }
+
+    /**
+     * A repair read {@code found} from the store (null: it could not read). Sends what is now
+     * contiguous; when the repair made no progress, sends everything held and counts the gaps.
+     */
+    List<SignalCommitted> repaired(List<SignalCommitted> found, long nowNanos) {
+        repairing = false;
+        if (held.isEmpty()) {
+            return List.of();
+        }
+        long before = next;
+        long gapEnd = held.firstKey();
+        for (SignalCommitted e : found == null ? List.<SignalCommitted>of() : found) {
+            long seq = e.sequence();
+            if (seq >= next && seq < gapEnd && held.putIfAbsent(seq, e) == null) {
+                arrivals.put(seq, nowNanos);
+                rememberRepaired(seq);
+                repairedEvents++;
+            }
+        }
+        List<SignalCommitted> out = new ArrayList<>();
+        drainContiguous(out, nowNanos);
+        if (next == before) {
+            out.addAll(releaseAll());
+        } else if (!held.isEmpty()) {
+            // Progress, and still a gap (the read was a page): repair again at the next tick.
+            waitingSince = nowNanos - windowNanos;
+        }
+        return out;
+    }
+
+    private void rememberRepaired(long seq) {
+        repairedSequences.add(seq);
+        if (repairedSequences.size() > MAX_HELD) {
+            repairedSequences.pollFirst();
+        }
+    }
+
     boolean waiting() {
         return !held.isEmpty();
     }
 
-    /** Sequence numbers skipped because they did not arrive within the window. */
+    /** Sequence numbers skipped because they did not arrive within the window and no repair found them. */
     long gaps() {
         return gaps;
     }
@@ -70,6 +135,16 @@ final class TenantSequencer {
     /** Events that arrived after a later one had already been sent. */
     long late() {
         return late;
+    }
+
+    /** Events sent because a repair read them from the store. */
+    long repairedEvents() {
+        return repairedEvents;
+    }
+
+    /** Copies of events already sent (the bridge's copy of a repaired event), dropped. */
+    long duplicates() {
+        return duplicates;
     }
 
     private List<SignalCommitted> releaseAll() {

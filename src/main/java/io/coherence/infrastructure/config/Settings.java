@@ -1,7 +1,10 @@
 package io.coherence.infrastructure.config;
 
 import io.coherence.application.events.EventBus;
+import io.coherence.application.events.EventHistory;
+import io.coherence.application.events.EventReplay;
 import io.coherence.application.events.EventSettings;
+import io.coherence.application.events.ReplaySettings;
 import io.coherence.application.ingest.CommittedSignalPublisher;
 import io.coherence.application.ingest.GroupCommitWriter;
 import io.coherence.application.ingest.IngestSettings;
@@ -121,6 +124,21 @@ public class Settings {
                 duration("COHERENCE_EVENTS_COALESCE_WINDOW"),
                 config.getValue("COHERENCE_EVENTS_TENANT_RATE", Long.class),
                 config.getValue("COHERENCE_EVENTS_TENANT_BURST", Long.class));
+    }
+
+    @Produces
+    @Singleton
+    public ReplaySettings replay() {
+        return new ReplaySettings(
+                config.getValue("COHERENCE_EVENTS_REPLAY_MAX_EVENTS", Long.class),
+                duration("COHERENCE_EVENTS_REPLAY_MAX_AGE"),
+                integer("COHERENCE_EVENTS_REPLAY_PAGE"));
+    }
+
+    @Produces
+    @Singleton
+    public EventReplay eventReplay(EventHistory history, ReplaySettings settings, Clock clock) {
+        return new EventReplay(history, settings, clock);
     }
 
     @Produces

@@ -169,5 +169,11 @@ public final class ApiSchema {
             }
             throw new CoercingParseLiteralException("BigInteger must be an integer literal");
         }
+
+        /** A variable's value as a literal: graphql-java needs it to normalize an operation with variables. */
+        @Override
+        public Value<?> valueToLiteral(Object input, GraphQLContext context, Locale locale) {
+            return new IntValue(parseValue(input, context, locale));
+        }
     }
 }

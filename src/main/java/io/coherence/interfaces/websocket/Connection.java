@@ -4,6 +4,7 @@ import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
 import io.coherence.application.security.TokenVerifier;
 import io.coherence.application.subscriptions.SubscriptionAdmission;
+import io.coherence.domain.tenant.TenantId;
 import io.coherence.interfaces.ErrorDocuments;
 import io.coherence.interfaces.graphql.GraphQLRequest;
 import jakarta.json.JsonObject;
@@ -194,9 +195,35 @@ final class Connection {
             // Read before the subscription starts, so no change comes before the score it is judged from.
             live.onlyWhen(plan.threshold(), services.currentScore(identity.caller(), plan.tenantId()));
         }
+        if (plan.after() != null) {
+            live.resumeAfter(plan.after(), services.maxPendingWhileResuming());
+        }
         subscriptions.put(id, live);
         live.start(services.dispatcher(), plan);
         services.metrics().subscriptionStarted();
+        if (plan.after() != null) {
+            services.replays().execute(() -> catchUp(id, live, TenantId.of(plan.tenantId())));
+        }
+    }
+
+    /** On a replay thread: the resumed subscription's catch-up; a refusal ends it with an {@code error}. */
+    private void catchUp(String id, LiveSubscription live, TenantId tenant) {
+        try {
+            live.catchUp(services.replay(), tenant);
+        } catch (CoherenceException e) {
+            refuse(id, live, ErrorDocuments.graphql(e.code(), e.getMessage(), e.violations(), List.of()));
+        } catch (RuntimeException e) {
+            String incident = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "resuming subscription " + id + " failed, incident " + incident, e);
+            refuse(id, live, ErrorDocuments.graphql(ErrorCode.INTERNAL, "resuming failed, incident " + incident));
+        }
+    }
+
+    private synchronized void refuse(String id, LiveSubscription live, JsonObject error) {
+        if (!closed && subscriptions.get(id) == live) {
+            complete(id);
+            error(id, error);
+        }
     }
 
     private void complete(String id) {

@@ -1,6 +1,9 @@
 package io.coherence.interfaces.websocket;
 
+import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
+import io.coherence.application.events.EventReplay;
+import io.coherence.application.events.SignalCommitted;
 import io.coherence.application.events.CoherenceEvent;
 import io.coherence.application.events.EventDispatcher;
 import io.coherence.application.events.EventSink;
@@ -8,18 +11,24 @@ import io.coherence.application.events.ScoreChanged;
 import io.coherence.application.subscriptions.ScoreThreshold;
 import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.tenant.TenantId;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * One running subscription: renders each event for its plan and queues it on its connection.
  * Called by the dispatcher, which must never wait: a full queue drops the event (counted), and
- * the subscriber learns how many it missed in an {@code errors} entry of its next message.
+ * the subscriber learns how many it missed in an {@code errors} entry of its next message. A
+ * resumed subscription ({@code after}) first catches up from the history, on a replay thread,
+ * holding its live events meanwhile; from then on it sends each sequence once.
  */
 final class LiveSubscription implements EventSink {
 
     static final String DROPPED = ErrorCode.EVENTS_DROPPED.name();
     private static final Logger LOG = Logger.getLogger(LiveSubscription.class.getName());
+    private static final long REPLAY_WAIT_NANOS = 1_000_000;
 
     private final String id;
     private final String prefix;
@@ -32,6 +41,15 @@ final class LiveSubscription implements EventSink {
     private ScoreThreshold threshold = ScoreThreshold.EVERY_CHANGE;
     /** The score this subscriber last knew (sent, or read when it subscribed); null: not known. */
     private CoherenceScore known;
+    /** A resumed subscription's live events while it catches up (guarded by this); null once live. */
+    private ArrayDeque<SignalCommitted> pending;
+    private boolean pendingOverflowed;
+    private int maxPending;
+    /** A resumed subscription's last sequence sent (guarded by this); -1: not resumed, live only. */
+    private long lastSequence = -1;
+    /** Set before the subscription starts, never changed after. */
+    private boolean resuming;
+    private volatile boolean stopped;
 
     LiveSubscription(String id, EventRenderer renderer, Connection connection) {
         this.id = id;
@@ -46,11 +64,83 @@ final class LiveSubscription implements EventSink {
         this.known = current;
     }
 
+    /**
+     * Resumes after {@code after}: live events are held (at most {@code maxPending}) until
+     * {@link #catchUp} sent what the history has, and are sent after it, each sequence once.
+     */
+    synchronized void resumeAfter(long after, int maxPending) {
+        this.resuming = true;
+        this.lastSequence = after;
+        this.pending = new ArrayDeque<>();
+        this.maxPending = maxPending;
+    }
+
+    /**
+     * Sends the events after the resume point, from the history then from the live events held
+     * meanwhile, and goes live. Runs on a replay thread; waits for room in the send queue instead of
+     * dropping. False when the subscription ended meanwhile.
+     *
+     * @throws CoherenceException the replay was refused (outside the window), or the live stream
+     *                            outran it ({@code SLOW_CONSUMER})
+     */
+    boolean catchUp(EventReplay replay, TenantId tenant) {
+        long head = replay.check(tenant, lastSent());
+        List<SignalCommitted> page;
+        while (!(page = replay.page(tenant, lastSent(), head)).isEmpty()) {
+            for (SignalCommitted e : page) {
+                if (!replay(e)) {
+                    return false;
+                }
+            }
+        }
+        while (true) {
+            List<SignalCommitted> batch;
+            synchronized (this) {
+                if (pendingOverflowed) {
+                    throw new CoherenceException(ErrorCode.SLOW_CONSUMER, "the tenant's live events outran the replay ("
+                            + maxPending + " held); subscribe again with after: " + lastSequence);
+                }
+                if (pending.isEmpty()) {
+                    pending = null;
+                    return true;
+                }
+                batch = List.copyOf(pending);
+                pending.clear();
+            }
+            for (SignalCommitted e : batch) {
+                if (e.sequence() > lastSent() && !replay(e)) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    private synchronized long lastSent() {
+        return lastSequence;
+    }
+
+    /** Queues one caught-up event, waiting while the send queue is full; false once the subscription ended. */
+    private boolean replay(SignalCommitted e) {
+        String text = prefix + renderer.payload(e) + "}";
+        Outbox outbox = connection.outbox();
+        while (!outbox.replayed(text)) {
+            if (stopped) {
+                return false;
+            }
+            LockSupport.parkNanos(REPLAY_WAIT_NANOS);
+        }
+        synchronized (this) {
+            lastSequence = e.sequence();
+        }
+        return !stopped;
+    }
+
     void start(EventDispatcher dispatcher, Planned.Subscription plan) {
         registration = dispatcher.subscribe(TenantId.of(plan.tenantId()), plan.kind(), this);
     }
 
     void stop() {
+        stopped = true;
         try {
             if (registration != null) {
                 registration.close();
@@ -63,6 +153,9 @@ final class LiveSubscription implements EventSink {
     /** Runs under the tenant channel's lock, one event at a time. */
     @Override
     public void accept(CoherenceEvent event) {
+        if (resuming && event instanceof SignalCommitted signal && !resumed(signal)) {
+            return;
+        }
         if (threshold.filters() && event instanceof ScoreChanged changed) {
             CoherenceScore before = known;
             known = changed.score();
@@ -85,6 +178,23 @@ final class LiveSubscription implements EventSink {
             connection.slowConsumer("send queue full for over " + connection.slowConsumerGraceMillis() + " ms, "
                     + dropped + " events dropped");
         }
+    }
+
+    /** A resumed subscription's live event: held while catching up, dropped if already sent; true: send it now. */
+    private synchronized boolean resumed(SignalCommitted signal) {
+        if (pending != null) {
+            if (pending.size() < maxPending) {
+                pending.add(signal);
+            } else {
+                pendingOverflowed = true;
+            }
+            return false;
+        }
+        if (signal.sequence() <= lastSequence) {
+            return false;
+        }
+        lastSequence = signal.sequence();
+        return true;
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.coherence.application.events.EventKind;
 import io.coherence.application.subscriptions.ScoreThreshold;
 import io.coherence.interfaces.ErrorDocuments;
 import io.coherence.interfaces.graphql.GraphQLRequest;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,31 @@ final class OperationPlanner {
                 Boolean.TRUE.equals(arguments.get("statusChange")));
     }
 
+    /** {@code coherenceEvents}' optional {@code after}: a sequence number, 0 or more (absent or null: live only). */
+    private static Long after(Map<String, Object> arguments) {
+        Object after = arguments.get("after");
+        if (after == null) {
+            return null;
+        }
+        BigInteger value = after instanceof BigInteger b ? b : new BigInteger(after.toString());
+        if (value.signum() < 0 || value.bitLength() > 63) {
+            throw new BadArgument("after", "after must be a sequence number from 0 to " + Long.MAX_VALUE + ", not " + value);
+        }
+        return value.longValue();
+    }
+
+    /** An argument the schema's type allows but its meaning does not. */
+    private static final class BadArgument extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+        private final String field;
+
+        BadArgument(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+    }
+
     /** @param request a request the edge did not refuse */
     Planned plan(GraphQLRequest request, Map<String, Object> variables) {
         String operationName = request.operationName();
@@ -74,7 +100,11 @@ final class OperationPlanner {
             }
             Map<String, Object> arguments = root.getResolvedArguments();
             return new Planned.Subscription(ROOTS.get(root.getName()), String.valueOf(arguments.get("tenantId")),
-                    root.getResultKey(), List.copyOf(fields), threshold(arguments));
+                    root.getResultKey(), List.copyOf(fields), threshold(arguments), after(arguments));
+        } catch (BadArgument e) {
+            String code = "OUT_OF_RANGE";
+            return new Planned.Rejection(List.of(ErrorDocuments.graphql(ErrorCode.BAD_USER_INPUT, e.getMessage(),
+                    List.of(new Violation(null, e.field, code, e.getMessage())), List.of())));
         } catch (IllegalArgumentException e) {
             return new Planned.Rejection(List.of(ErrorDocuments.graphql(ErrorCode.BAD_USER_INPUT, e.getMessage(),
                     List.of(new Violation(null, "crossing", "OUT_OF_RANGE", e.getMessage())), List.of())));

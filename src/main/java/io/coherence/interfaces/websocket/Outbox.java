@@ -82,7 +82,7 @@ final class Outbox {
             if (closing || queue.size() >= capacity + CONTROL_ALLOWANCE) {
                 return false;
             }
-            queue.add(new Frame(text, -1, 0, null));
+            queue.add(new Frame(text, false, -1, 0, null));
         }
         requestPump();
         return true;
@@ -101,7 +101,27 @@ final class Outbox {
                 return false;
             }
             events++;
-            queue.add(new Frame(text, committedAtMillis, 0, null));
+            queue.add(new Frame(text, true, committedAtMillis, 0, null));
+        }
+        requestPump();
+        return true;
+    }
+
+    /**
+     * Queues a replayed event (a resuming subscriber's catch-up), which takes a place of the event
+     * capacity but does not count in the commit→send latency; false when the queue is full (the
+     * replay waits and tries again, it never drops), true when closing.
+     */
+    boolean replayed(String text) {
+        synchronized (this) {
+            if (closing) {
+                return true;
+            }
+            if (events >= capacity) {
+                return false;
+            }
+            events++;
+            queue.add(new Frame(text, true, -1, 0, null));
         }
         requestPump();
         return true;
@@ -151,7 +171,7 @@ final class Outbox {
             if (closing) {
                 return;
             }
-            queue.add(new Frame(null, -1, code, reason));
+            queue.add(new Frame(null, false, -1, code, reason));
             closing = true;
         }
         requestPump();
@@ -167,7 +187,7 @@ final class Outbox {
             queue.clear();
             events = 0;
             if (inFlight) {
-                pendingClose = new Frame(null, -1, code, reason);
+                pendingClose = new Frame(null, false, -1, code, reason);
                 return;
             }
             closed = true;
@@ -259,7 +279,7 @@ final class Outbox {
             inFlight = false;
             writer = null;
             reportedStuck = false;
-            if (frame.committedAtMillis() >= 0 && events > 0) {
+            if (frame.event() && events > 0) {
                 events--;
                 if (events <= capacity / 2) {
                     fullSince = -1;
@@ -276,7 +296,7 @@ final class Outbox {
                 pumping = true;
             }
         }
-        if (written && frame.committedAtMillis() >= 0) {
+        if (written && frame.event() && frame.committedAtMillis() >= 0) {
             eventSent.accept(frame.committedAtMillis());
         }
         if (close != null) {
@@ -286,6 +306,6 @@ final class Outbox {
         }
     }
 
-    private record Frame(String text, long committedAtMillis, int closeCode, String closeReason) {
+    private record Frame(String text, boolean event, long committedAtMillis, int closeCode, String closeReason) {
     }
 }

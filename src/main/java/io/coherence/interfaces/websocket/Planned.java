@@ -11,19 +11,20 @@ sealed interface Planned permits Planned.Subscription, Planned.ImmediateResult, 
 
     /**
      * A live subscription: the root field (its result key is the alias, if any), the tenant and the
-     * selected fields of the event type, with their result keys, in document order.
+     * selected fields of the event type, with their result keys, in document order; for score
+     * changes, which ones to send; for signals, the sequence to resume after (null: live only).
      */
-    record Subscription(EventKind kind, String tenantId, String rootKey, List<Field> fields, ScoreThreshold threshold)
-            implements Planned {
+    record Subscription(EventKind kind, String tenantId, String rootKey, List<Field> fields, ScoreThreshold threshold,
+                        Long after) implements Planned {
 
-        /** Every event of its kind. */
+        /** Every event of its kind, from now on. */
         Subscription(EventKind kind, String tenantId, String rootKey, List<Field> fields) {
-            this(kind, tenantId, rootKey, fields, ScoreThreshold.EVERY_CHANGE);
+            this(kind, tenantId, rootKey, fields, ScoreThreshold.EVERY_CHANGE, null);
         }
 
-        /** The same rendering for every threshold: renderers are shared by what they render. */
+        /** The same rendering for every threshold and starting point: renderers are shared by what they render. */
         Subscription rendering() {
-            return threshold.filters() ? new Subscription(kind, tenantId, rootKey, fields) : this;
+            return threshold.filters() || after != null ? new Subscription(kind, tenantId, rootKey, fields) : this;
         }
     }
 

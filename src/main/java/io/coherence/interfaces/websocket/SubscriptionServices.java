@@ -2,6 +2,8 @@ package io.coherence.interfaces.websocket;
 
 import io.coherence.application.subscriptions.SubscriptionAdmission;
 import io.coherence.application.events.EventDispatcher;
+import io.coherence.application.events.EventReplay;
+import io.coherence.application.events.ReplaySettings;
 import io.coherence.application.events.FanoutMetrics;
 import io.coherence.application.query.ScoreQueryService;
 import io.coherence.domain.policy.Caller;
@@ -44,6 +46,12 @@ public class SubscriptionServices {
 
     @Inject
     ScoreQueryService scores;
+
+    @Inject
+    EventReplay replay;
+
+    @Inject
+    ReplaySettings replaySettings;
 
     @Inject
     FanoutMetrics metrics;
@@ -112,6 +120,15 @@ public class SubscriptionServices {
         return t;
     });
     private volatile OperationPlanner planner;
+    /** Resumed subscriptions catch up here, reading the history and waiting for room in their send queues. */
+    private final ExecutorService replays = Executors.newFixedThreadPool(REPLAY_THREADS, r -> {
+        Thread t = new Thread(r, "coherence-subscription-replay");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Catch-ups that run at once; more wait their turn (each one is a few store reads and a send loop). */
+    static final int REPLAY_THREADS = 4;
 
     /** How often the watchdog looks for writes blocked on clients that stopped reading. */
     static final long WATCHDOG_MILLIS = 250;
@@ -176,6 +193,19 @@ public class SubscriptionServices {
         }
     }
 
+    EventReplay replay() {
+        return replay;
+    }
+
+    ExecutorService replays() {
+        return replays;
+    }
+
+    /** Live events a resumed subscription holds while it catches up, at most: the replay window. */
+    int maxPendingWhileResuming() {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, replaySettings.maxEvents()));
+    }
+
     EventDispatcher dispatcher() {
         return dispatcher;
     }
@@ -225,6 +255,7 @@ public class SubscriptionServices {
         registry.live().forEach(c -> c.close(1001, "server shutting down"));
         scheduler.shutdownNow();
         closer.shutdownNow();
+        replays.shutdownNow();
         if (senderThreads instanceof SenderPool pool) {
             pool.shutdown();
         }

@@ -55,6 +55,14 @@ class EventDispatcherTest {
 
         final AtomicLong gaps = new AtomicLong();
         final AtomicLong late = new AtomicLong();
+        final AtomicLong repaired = new AtomicLong();
+        final AtomicLong duplicates = new AtomicLong();
+
+        @Override
+        public void repaired(long events, long duplicates) {
+            this.repaired.addAndGet(events);
+            this.duplicates.addAndGet(duplicates);
+        }
 
         @Override
         public void dropped(String reason, long count) {
@@ -207,5 +215,49 @@ class EventDispatcherTest {
 
         assertThat(tScores.received).containsExactly(score(T, 0.5, 1));
         assertThat(tSignals.received).isEmpty();
+    }
+
+    @Test
+    void aGapTheBridgeLeftIsReadBackFromTheHistoryAndSentInOrderOnce() {
+        InMemoryEventHistory history = new InMemoryEventHistory().add(signal(T, 1), signal(T, 2), signal(T, 3), signal(T, 4));
+        EventDispatcher repairing = new EventDispatcher(new EventSettings(REORDER, Duration.ZERO, 100_000, 100_000),
+                counts, history);
+        try {
+            Sink sink = new Sink();
+            repairing.subscribe(T, EventKind.SIGNALS, sink);
+            repairing.dispatch(List.of(signal(T, 1)));
+            repairing.dispatch(List.of(signal(T, 4)));
+
+            Eventually.await("2 and 3 are read back", WAIT, () -> sink.received.size() == 4);
+            repairing.dispatch(List.of(signal(T, 2), signal(T, 3), signal(T, 5)));
+            Eventually.await("5 follows", WAIT, () -> sink.received.size() == 5);
+
+            assertThat(sink.sequences()).containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(counts.gaps.get()).isZero();
+            assertThat(counts.repaired.get()).isEqualTo(2);
+            assertThat(counts.duplicates.get()).isEqualTo(2);
+        } finally {
+            repairing.stop();
+        }
+    }
+
+    @Test
+    void whenTheHistoryCannotBeReadTheGapIsSkippedAsWithoutOne() {
+        InMemoryEventHistory history = new InMemoryEventHistory();
+        history.failure.set(new IllegalStateException("neo4j down"));
+        EventDispatcher repairing = new EventDispatcher(new EventSettings(REORDER, Duration.ZERO, 100_000, 100_000),
+                counts, history);
+        try {
+            Sink sink = new Sink();
+            repairing.subscribe(T, EventKind.SIGNALS, sink);
+            repairing.dispatch(List.of(signal(T, 1), signal(T, 3)));
+
+            Eventually.await("3 goes out", WAIT, () -> sink.received.size() == 2);
+            assertThat(sink.sequences()).containsExactly(1L, 3L);
+            assertThat(counts.gaps.get()).isEqualTo(1);
+            assertThat(history.reads.get()).isEqualTo(1);
+        } finally {
+            repairing.stop();
+        }
     }
 }

@@ -137,4 +137,86 @@ class TenantSequencerTest {
         assertThat(sequencer.waiting()).isFalse();
         assertThat(sequencer.gaps()).as("sequence 2 was skipped").isEqualTo(1);
     }
+
+    @Test
+    void aGapPastTheWindowIsOfferedForRepairOnceAndTheRepairedEventsGoOutInOrder() {
+        sequencer.offer(signal(1), 0);
+        sequencer.offer(signal(4), 10);
+
+        assertThat(sequencer.gapToRepair(WINDOW + 9)).as("inside the window").isNull();
+        assertThat(sequencer.gapToRepair(WINDOW + 10)).containsExactly(2L, 3L);
+        assertThat(sequencer.gapToRepair(WINDOW + 500)).as("one repair at a time").isNull();
+        assertThat(sequencer.expire(WINDOW + 500)).as("a repair's gap is not for expire").isNotEmpty();
+    }
+
+    @Test
+    void repairedEventsFillTheGapAndTheBridgesLateCopiesAreDroppedNotSentTwice() {
+        sequencer.offer(signal(1), 0);
+        sequencer.offer(signal(4), 10);
+        sequencer.offer(signal(5), 11);
+        sequencer.gapToRepair(WINDOW + 10);
+
+        assertThat(sequences(sequencer.repaired(List.of(signal(2), signal(3)), WINDOW + 20))).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(sequencer.offer(signal(3), WINDOW + 30)).as("the bridge's copy of 3").isEmpty();
+        assertThat(sequencer.offer(signal(2), WINDOW + 31)).isEmpty();
+        assertThat(sequences(sequencer.offer(signal(6), WINDOW + 32))).containsExactly(6L);
+
+        assertThat(sequencer.gaps()).isZero();
+        assertThat(sequencer.late()).isZero();
+        assertThat(sequencer.repairedEvents()).isEqualTo(2);
+        assertThat(sequencer.duplicates()).isEqualTo(2);
+        assertThat(sequencer.waiting()).isFalse();
+    }
+
+    @Test
+    void aRepairThatCannotReadOrFindsNothingReleasesTheHeldEventsAndCountsTheGap() {
+        sequencer.offer(signal(1), 0);
+        sequencer.offer(signal(4), 10);
+        sequencer.gapToRepair(WINDOW + 10);
+
+        assertThat(sequences(sequencer.repaired(null, WINDOW + 20))).containsExactly(4L);
+        assertThat(sequencer.gaps()).isEqualTo(2);
+
+        sequencer.offer(signal(7), WINDOW + 30);
+        sequencer.gapToRepair(2 * WINDOW + 30);
+        assertThat(sequences(sequencer.repaired(List.of(), 2 * WINDOW + 40))).as("erased: not in the store").containsExactly(7L);
+        assertThat(sequencer.gaps()).isEqualTo(4);
+        assertThat(sequencer.repairedEvents()).isZero();
+    }
+
+    @Test
+    void aLateEventThatNoRepairSentIsStillSentLate() {
+        sequencer.offer(signal(1), 0);
+        sequencer.offer(signal(4), 10);
+        sequencer.gapToRepair(WINDOW + 10);
+        // The store had 3 but not 2 (yet to be found, or erased): 2 is skipped, 3 and 4 go out.
+        assertThat(sequences(sequencer.repaired(List.of(signal(3)), WINDOW + 20))).containsExactly(3L, 4L);
+        assertThat(sequencer.gaps()).isEqualTo(1);
+
+        assertThat(sequences(sequencer.offer(signal(2), WINDOW + 30))).as("2 was skipped, not repaired").containsExactly(2L);
+        assertThat(sequencer.late()).isEqualTo(1);
+    }
+
+    @Test
+    void aPartialRepairSendsWhatBecameContiguousAndAsksForTheRestAtOnce() {
+        sequencer.offer(signal(1), 0);
+        sequencer.offer(signal(5), 10);
+        sequencer.gapToRepair(WINDOW + 10);
+
+        assertThat(sequences(sequencer.repaired(List.of(signal(2), signal(3)), WINDOW + 20))).containsExactly(2L, 3L);
+        assertThat(sequencer.gapToRepair(WINDOW + 20)).as("progress: the rest is repaired next").containsExactly(4L, 4L);
+        assertThat(sequences(sequencer.repaired(List.of(signal(4)), WINDOW + 21))).containsExactly(4L, 5L);
+        assertThat(sequencer.gaps()).isZero();
+        assertThat(sequencer.repairedEvents()).isEqualTo(3);
+    }
+
+    @Test
+    void aCopyOfAHeldEventIsDroppedNotHeldTwice() {
+        sequencer.offer(signal(1), 0);
+        sequencer.offer(signal(3), 1);
+
+        assertThat(sequencer.offer(signal(3), 2)).isEmpty();
+        assertThat(sequences(sequencer.offer(signal(2), 3))).containsExactly(2L, 3L);
+        assertThat(sequencer.duplicates()).isEqualTo(1);
+    }
 }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coherence.application.CoherenceException;
 import io.coherence.application.ErrorCode;
 import io.coherence.application.events.EventDispatcher;
+import io.coherence.application.events.EventReplay;
+import io.coherence.application.events.InMemoryEventHistory;
+import io.coherence.application.events.ReplaySettings;
 import io.coherence.application.events.EventSettings;
 import io.coherence.application.events.FanoutMetrics;
 import io.coherence.application.events.SignalCommitted;
@@ -32,6 +35,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,7 @@ class ConnectionTest {
     private final FakeTransport transport = new FakeTransport();
     private final EventDispatcher dispatcher = new EventDispatcher(
             new EventSettings(Duration.ofMillis(50), Duration.ZERO, 1_000_000, 1_000_000), new CountingMetrics());
+    private final InMemoryEventHistory history = new InMemoryEventHistory();
     private final SubscriptionServices services = services();
     private final Connection connection = services.connect(transport);
 
@@ -81,6 +86,8 @@ class ConnectionTest {
         s.admission = new SubscriptionAdmission(tokens, new RateLimiter(new LocalRateBuckets(),
                 () -> new RateLimitSettings(RateLimit.OFF, new RateLimit(1, 3), RateLimit.OFF)),
                 new PolicyEnforcer(new AuthzRules(), PolicySettingsFixture.US));
+        s.replaySettings = new ReplaySettings(100, Duration.ofHours(1), 2);
+        s.replay = new EventReplay(history, s.replaySettings, Clock.systemUTC());
         s.requests = new GraphQLRequests(
                 PersistedQueryResolver.of(PersistedQueryResolver.read(Optional.empty()), mode::get, Clock.systemUTC()),
                 new PreparedDocuments(ApiSchema.get(), new GraphQLLimits(16_384, 5, 10, 200, 30)));
@@ -231,6 +238,102 @@ class ConnectionTest {
         assertThat(transport.sent.get(1)).startsWith("{\"id\":\"9\",\"type\":\"next\",\"payload\":{\"errors\":")
                 .contains("\"code\":\"EVENTS_RATE_LIMITED\"", "\"missed\":3");
         assertThat(transport.sent.get(2)).contains("\"value\":0.5");
+    }
+
+    private static String resume(String tenant, String after) {
+        return "{\"id\":\"r\",\"type\":\"subscribe\",\"payload\":{\"query\":"
+                + "\"subscription { coherenceEvents(tenantId: \\\"" + tenant + "\\\", after: " + after + ") { sequence } }\"}}";
+    }
+
+    private List<Long> resumedSequences() {
+        return transport.sent.stream().filter(m -> m.startsWith("{\"id\":\"r\",\"type\":\"next\""))
+                .map(m -> Long.parseLong(m.replaceAll(".*\"sequence\":(\\d+).*", "$1"))).toList();
+    }
+
+    @Test
+    void aResumedSubscriptionGetsTheHistoryThenTheLiveEventsHeldMeanwhileEachSequenceOnce() {
+        for (long seq = 1; seq <= 5; seq++) {
+            history.add(signal("tenant-a", seq, 0.5));
+        }
+        CountDownLatch gate = new CountDownLatch(1);
+        history.gate.set(gate);
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive(resume("tenant-a", "2"));
+        // Live while the replay is caught in the middle: 4 and 5 are in the history too, 6 is not yet.
+        dispatcher.dispatch(List.of(signal("tenant-a", 4, 0.5), signal("tenant-a", 5, 0.5), signal("tenant-a", 6, 0.5)));
+        history.add(signal("tenant-a", 6, 0.5));
+        assertThat(resumedSequences()).isEmpty();
+
+        gate.countDown();
+        Eventually.await("caught up", Duration.ofSeconds(5), () -> resumedSequences().size() >= 4);
+        dispatcher.dispatch(List.of(signal("tenant-a", 6, 0.5), signal("tenant-a", 7, 0.5)));
+        Eventually.await("live again", Duration.ofSeconds(5), () -> resumedSequences().size() >= 5);
+
+        assertThat(resumedSequences()).containsExactly(3L, 4L, 5L, 6L, 7L);
+        assertThat(transport.closeCode).isZero();
+    }
+
+    @Test
+    void theResumePointCanBeAVariableAndAVariableThatIsNoIntegerIsBadUserInput() {
+        history.add(signal("tenant-a", 1, 0.5), signal("tenant-a", 2, 0.5));
+        String document = "subscription($t: ID!, $after: BigInteger) { coherenceEvents(tenantId: $t, after: $after) { sequence } }";
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive("{\"id\":\"r\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + document
+                + "\",\"variables\":{\"t\":\"tenant-a\",\"after\":1}}}");
+        connection.receive("{\"id\":\"x\",\"type\":\"subscribe\",\"payload\":{\"query\":\"" + document
+                + "\",\"variables\":{\"t\":\"tenant-a\",\"after\":\"one\"}}}");
+
+        Eventually.await("replayed", Duration.ofSeconds(5), () -> resumedSequences().size() == 1);
+        assertThat(resumedSequences()).containsExactly(2L);
+        assertThat(transport.sent).anySatisfy(m -> assertThat(m).startsWith("{\"id\":\"x\",\"type\":\"error\"")
+                .contains("BAD_USER_INPUT"));
+        assertThat(transport.closeCode).isZero();
+    }
+
+    @Test
+    void resumingFromFurtherBackThanTheWindowEndsTheSubscriptionWithReplayWindowExceeded() {
+        for (long seq = 1; seq <= 150; seq++) {
+            history.add(signal("tenant-a", seq, 0.5));
+        }
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive(resume("tenant-a", "10"));
+
+        Eventually.await("refused", Duration.ofSeconds(5), () -> transport.sent.size() == 2);
+        assertThat(transport.sent.get(1)).startsWith("{\"id\":\"r\",\"type\":\"error\"")
+                .contains("REPLAY_WINDOW_EXCEEDED", "140 events behind", "after >= 50");
+        dispatcher.dispatch(List.of(signal("tenant-a", 151, 0.5)));
+        assertThat(transport.sent).hasSize(2);
+        assertThat(transport.closeCode).as("the connection stays open").isZero();
+    }
+
+    @Test
+    void aNegativeOrNonNumericOrOversizedResumePointIsBadUserInputAndNothingIsRead() {
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive(resume("tenant-a", "-1"));
+        connection.receive(resume("tenant-a", "\\\"abc\\\"").replace("\"r\"", "\"s\""));
+        connection.receive(resume("tenant-a", "9223372036854775808").replace("\"r\"", "\"t\""));
+
+        assertThat(transport.sent).hasSize(4);
+        assertThat(transport.sent.get(1)).contains("\"type\":\"error\"", "BAD_USER_INPUT", "\"field\":\"input.after\"");
+        assertThat(transport.sent.get(2)).contains("\"type\":\"error\"", "\"id\":\"s\"");
+        assertThat(transport.sent.get(3)).contains("\"type\":\"error\"", "BAD_USER_INPUT", "\"field\":\"input.after\"");
+        assertThat(history.reads.get()).isZero();
+    }
+
+    @Test
+    void resumingAnotherTenantsEventsIsForbiddenAndReadsNoHistory() {
+        history.add(signal("tenant-b", 1, 0.5), signal("tenant-b", 2, 0.5));
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive(resume("tenant-b", "0"));
+
+        assertThat(transport.sent).hasSize(2);
+        assertThat(transport.sent.get(1)).contains("\"type\":\"error\"", "FORBIDDEN");
+        assertThat(history.reads.get()).isZero();
     }
 
     private static SignalCommitted signal(String tenant, long sequence, double value) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coherence.testsupport.CoherenceClient;
 import io.coherence.testsupport.GraphQLWsClient;
+import io.coherence.testsupport.LibertyStackListener;
 import io.coherence.testsupport.TestServerIT;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -265,6 +266,76 @@ class SubscriptionApiIT {
             assertThat(close.code()).isEqualTo(4403);
             assertThat(close.reason()).contains("expired");
         }
+    }
+
+    @Test
+    void aSubscriberResumesAfterItsLastSequenceWithEverythingSinceThenLiveEachOnceInOrder() {
+        ingest(tenant, 0.1, 0.2, 0.3, 0.4, 0.5);
+
+        ws.subscribe("r", "subscribe-signals-after.graphql", Map.of("t", tenant, "after", 2));
+        List<JsonObject> replayed = nextEvents(3);
+        ingest(tenant, 0.6, 0.7);
+        List<JsonObject> live = nextEvents(2);
+
+        assertThat(replayed).extracting(e -> signal(e, "coherenceEvents").getJsonNumber("sequence").longValue())
+                .containsExactly(3L, 4L, 5L);
+        assertThat(replayed).extracting(e -> signal(e, "coherenceEvents").getJsonNumber("value").doubleValue())
+                .containsExactly(0.3, 0.4, 0.5);
+        assertThat(live).extracting(e -> signal(e, "coherenceEvents").getJsonNumber("sequence").longValue())
+                .containsExactly(6L, 7L);
+        assertThat(ws.drainUntilPong(WAIT)).as("nothing twice").isEmpty();
+    }
+
+    @Test
+    void resumingFromTheHeadOrFromZeroSendsNothingOrEverything() {
+        ingest(tenant, 0.1, 0.2);
+
+        ws.subscribe("head", "subscribe-signals-after.graphql", Map.of("t", tenant, "after", 2));
+        ws.subscribe("zero", "subscribe-signals-after.graphql", Map.of("t", tenant, "after", 0));
+        List<JsonObject> all = nextEvents(2);
+
+        assertThat(all).extracting(e -> e.getString("id")).containsOnly("zero");
+        assertThat(all).extracting(e -> signal(e, "coherenceEvents").getJsonNumber("sequence").longValue())
+                .containsExactly(1L, 2L);
+        assertThat(ws.drainUntilPong(WAIT)).isEmpty();
+    }
+
+    @Test
+    void resumingFromFurtherBackThanTheWindowIsReplayWindowExceededAndTheSocketStaysOpen() {
+        double[] many = new double[LibertyStackListener.REPLAY_MAX_EVENTS + 20];
+        java.util.Arrays.fill(many, 0.5);
+        ingest(tenant, many);
+
+        ws.subscribe("old", "subscribe-signals-after.graphql", Map.of("t", tenant, "after", 5));
+        JsonObject error = ws.next(WAIT);
+
+        assertThat(error.getString("type")).isEqualTo("error");
+        assertThat(code(error)).isEqualTo("REPLAY_WINDOW_EXCEEDED");
+        assertThat(error.getJsonArray("payload").getJsonObject(0).getString("message"))
+                .contains("at most " + LibertyStackListener.REPLAY_MAX_EVENTS + " events back");
+        ws.subscribe("recent", "subscribe-signals-after.graphql",
+                Map.of("t", tenant, "after", many.length - 1));
+        ingest(tenant, 0.9);
+        assertThat(nextEvents(2)).extracting(e -> signal(e, "coherenceEvents").getJsonNumber("sequence").longValue())
+                .containsExactly((long) many.length, (long) many.length + 1);
+    }
+
+    @Test
+    void aResumePointBeyondTheLastSequenceOrNegativeOrAnotherTenantsIsRefused() {
+        ingest(tenant, 0.1);
+
+        ws.subscribe("ahead", "subscribe-signals-after.graphql", Map.of("t", tenant, "after", 2));
+        ws.subscribe("negative", "subscribe-signals-after.graphql", Map.of("t", tenant, "after", -1));
+        ws.subscribe("theirs", "subscribe-signals-after.graphql", Map.of("t", "tenant-someone-else", "after", 0));
+        List<JsonObject> errors = nextEvents(3);
+
+        assertThat(errors).extracting(e -> e.getString("type")).containsOnly("error");
+        assertThat(errors).filteredOn(e -> e.getString("id").equals("ahead")).singleElement()
+                .satisfies(e -> assertThat(code(e)).isEqualTo("BAD_USER_INPUT"));
+        assertThat(errors).filteredOn(e -> e.getString("id").equals("negative")).singleElement()
+                .satisfies(e -> assertThat(code(e)).isEqualTo("BAD_USER_INPUT"));
+        assertThat(errors).filteredOn(e -> e.getString("id").equals("theirs")).singleElement()
+                .satisfies(e -> assertThat(code(e)).isEqualTo("FORBIDDEN"));
     }
 
     private void ingest(String tenantId, double... values) {
