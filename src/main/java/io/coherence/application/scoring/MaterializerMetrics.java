@@ -9,12 +9,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * The materializer's metrics: {@code materializer_run_duration_seconds} (a histogram of runs) and
@@ -27,9 +30,30 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
  * failing waits out a backoff instead (see {@link TenantBackoff}); it leaves the lag and is counted
  * in {@code materializer_failing_tenants} and {@code materializer_tenant_failures_total}, and named
  * in readiness, so one poisoned tenant neither hides nor drowns the others' lag.
+ * <p>{@code materializer_attempts_total{outcome}} counts what each due tick did on this replica:
+ * {@code ran} (it held the lock), {@code lock_held} (another replica was materializing), or
+ * {@code blocked} (the lock could not be asked for, or the run failed). Compared across replicas it
+ * shows which one materializes and that the others were turned away rather than ran as well.
  */
 @ApplicationScoped
 public class MaterializerMetrics {
+
+    static final String ATTEMPTS = "materializer_attempts";
+
+    /** What one due tick of the materializer did on this replica. */
+    public enum Attempt {
+        RAN("ran"), LOCK_HELD("lock_held"), BLOCKED("blocked");
+
+        private final String label;
+
+        Attempt(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
 
     private final MetricRegistry registry;
     private final Clock clock;
@@ -37,6 +61,7 @@ public class MaterializerMetrics {
     private final AtomicReference<Instant> blockedSince = new AtomicReference<>();
     private volatile String blockedReason;
     private volatile List<TenantBackoff.Failure> failing = List.of();
+    private final Map<Attempt, LongAdder> attempts = new EnumMap<>(Attempt.class);
 
     /** For the CDI client proxy only. */
     protected MaterializerMetrics() {
@@ -47,12 +72,31 @@ public class MaterializerMetrics {
     public MaterializerMetrics(MetricRegistry registry, Clock clock) {
         this.registry = registry;
         this.clock = clock;
+        for (Attempt a : Attempt.values()) {
+            attempts.put(a, new LongAdder());
+        }
     }
 
     void register(@Observes Startup startup) {
         registry.gauge("materializer_lag_seconds", this, MaterializerMetrics::lagSeconds);
         registry.gauge("materializer_failing_tenants", this, m -> m.failing.size());
         registry.counter("materializer_tenant_failures");
+        for (Attempt a : Attempt.values()) {
+            registry.counter(ATTEMPTS, new Tag("outcome", a.label()));
+        }
+    }
+
+    /** A due tick ran the materializer, found another replica running it, or could not run it. */
+    void attempted(Attempt attempt) {
+        attempts.get(attempt).increment();
+        if (registry != null) {
+            registry.counter(ATTEMPTS, new Tag("outcome", attempt.label())).inc();
+        }
+    }
+
+    /** How many due ticks had this outcome on this replica since it started. */
+    public long attempts(Attempt attempt) {
+        return attempts.get(attempt).sum();
     }
 
     /** After a run: what it found pending, which tenants it scored, and how long it took. */

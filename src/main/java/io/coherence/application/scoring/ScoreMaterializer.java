@@ -95,15 +95,18 @@ public class ScoreMaterializer {
         if (now.isBefore(last.plus(settings.interval())) || !lastRun.compareAndSet(last, now)) {
             return;
         }
+        boolean ran;
         try {
-            lock.runExclusively(this::run);
+            ran = lock.runExclusively(this::run);
         } catch (RuntimeException e) {
+            metrics.attempted(MaterializerMetrics.Attempt.BLOCKED);
             // Logged once per outage, not once per tick; the lag metric and readiness keep telling.
             if (metrics.blocked(now, e)) {
                 LOG.log(Level.WARNING, "the materializer cannot run; scores stay as they are until it can", e);
             }
             return;
         }
+        metrics.attempted(ran ? MaterializerMetrics.Attempt.RAN : MaterializerMetrics.Attempt.LOCK_HELD);
         Duration blockedFor = metrics.unblocked(clock.instant());
         if (blockedFor != null) {
             LOG.info(() -> "the materializer runs again after " + blockedFor.toSeconds() + " s");

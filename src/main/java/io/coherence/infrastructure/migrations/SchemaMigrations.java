@@ -14,7 +14,8 @@ import org.neo4j.driver.Driver;
 /**
  * Applies the versioned migrations in {@code db-migrations/} when the application starts:
  * Flyway for PostgreSQL, neo4j-migrations for Neo4j. Both record what they applied and take a
- * lock while applying, so a re-run or replicas starting together are harmless. The application
+ * lock while applying, which a replica starting at the same time waits for, so a re-run or
+ * replicas starting together are harmless (ReplicasIT starts two at once). The application
  * does not start when a migration fails.
  */
 @Singleton

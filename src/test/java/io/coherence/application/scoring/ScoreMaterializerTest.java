@@ -317,6 +317,26 @@ class ScoreMaterializerTest {
     }
 
     @Test
+    void eachDueTickCountsWhetherItRanFoundTheLockHeldOrWasBlocked() {
+        MaterializerMetrics metrics = new MaterializerMetrics(null, clock);
+        ScoreMaterializer watched = new ScoreMaterializer(signals, scores, projection, cache, SETTINGS, lock, clock, bus, metrics);
+
+        watched.runIfDue();
+        clock.advance(Duration.ofSeconds(1));
+        watched.runIfDue();
+        clock.advance(SETTINGS.interval());
+        lock.granted = false;
+        watched.runIfDue();
+        clock.advance(SETTINGS.interval());
+        lock.failure = new IllegalStateException("PostgreSQL did not answer");
+        watched.runIfDue();
+
+        assertThat(metrics.attempts(MaterializerMetrics.Attempt.RAN)).as("the tick before the interval is not counted").isEqualTo(1);
+        assertThat(metrics.attempts(MaterializerMetrics.Attempt.LOCK_HELD)).isEqualTo(1);
+        assertThat(metrics.attempts(MaterializerMetrics.Attempt.BLOCKED)).isEqualTo(1);
+    }
+
+    @Test
     void aTickWhoseLockCannotBeTakenIsReportedBlockedUntilARunSucceeds() {
         MaterializerMetrics metrics = new MaterializerMetrics(null, clock);
         ScoreMaterializer watched = new ScoreMaterializer(signals, scores, projection, cache, SETTINGS, lock, clock, bus, metrics);

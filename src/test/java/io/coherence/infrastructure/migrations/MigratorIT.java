@@ -2,6 +2,13 @@ package io.coherence.infrastructure.migrations;
 
 import io.coherence.testsupport.EmbeddedEngines;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
@@ -72,6 +79,32 @@ class MigratorIT {
                         .single().get("names").asList(Value::asString))
                         .contains("tenant_id_unique", "signal_identity_unique");
             }
+        }
+    }
+    @Test
+    void replicasStartingTogetherAllMigrateNeo4jInsteadOfFailingOnItsLock() throws Exception {
+        EmbeddedEngines engines = EmbeddedEngines.shared();
+        int replicas = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(replicas);
+        CountDownLatch ready = new CountDownLatch(replicas);
+        try (Driver driver = GraphDatabase.driver(engines.neo4jUri(),
+                AuthTokens.basic(engines.neo4jUser(), engines.neo4jPassword()),
+                Config.builder().withLogging(Logging.none()).build())) {
+            List<Future<Optional<String>>> versions = new ArrayList<>();
+            for (int i = 0; i < replicas; i++) {
+                versions.add(pool.submit(() -> {
+                    ready.countDown();
+                    ready.await();
+                    return Migrator.migrateNeo4j(driver);
+                }));
+            }
+            Optional<String> first = versions.get(0).get(2, TimeUnit.MINUTES);
+            assertThat(first).isPresent();
+            for (Future<Optional<String>> version : versions) {
+                assertThat(version.get(2, TimeUnit.MINUTES)).isEqualTo(first);
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 }
