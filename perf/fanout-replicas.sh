@@ -13,7 +13,8 @@
 #   a  publisher on replica 1, subscribers on replica 1            (no bridge)
 #   b  publisher on replica 2, subscribers on replica 1            (every event crosses the bridge)
 #   c  publisher on replica 2, subscribers split over 1 and 2      (both in the same run)
-# after one unreported run of case c for --warmup seconds (a fresh replica 2 has a cold JIT).
+# after an unreported run of each case for --warmup seconds, in the same order: with one warm-up
+# run of c alone, whichever case came first was the slowest (p95 2-4x), in either order.
 # Delivery is counted per subscriber and per signal (FanoutProbe's header says how); latency is
 # commit -> receive: the event's committedAt (the publishing replica's clock) against the probe's
 # receive time, both on this machine's clock. Prints a table; each probe's full output and the
@@ -27,8 +28,8 @@ usage: perf/fanout-replicas.sh [options]
   --subscribers N   WebSocket subscribers in each case (default 100)
   --rate N          signals/s the publisher ingests (default 200)
   --seconds S       measured seconds per case (default 20)
-  --warmup S        seconds of the unreported warm-up run, 0 for none (default 10)
-  --cases LIST      comma-separated, of a,b,c (default a,b,c)
+  --warmup S        seconds of each case's unreported warm-up run, 0 for none (default 10)
+  --cases LIST      comma-separated, of a,b,c, run in that order (default a,b,c)
   --http-port P     first replica's port when this script starts the dev stack (default 9080)
   --keep-limits     leave the dev stack's rate limits on
   --out DIR         probe outputs and summary.json (default target/fanout-replicas)
@@ -115,11 +116,13 @@ probe() { # NAME SUBSCRIBE_TO PUBLISH_TO SECONDS
   tail -1 "$out/$1.txt" > "$out/$1.json"
 }
 
-if [ "$warmup" -gt 0 ]; then
-  echo "warm-up: case c for $warmup s, not reported (load $(load))"
-  probe warmup "$r1,$r2" "$r2" "$warmup"
-fi
 declare -A subscribe=([a]=$r1 [b]=$r1 [c]="$r1,$r2") publish=([a]=$r1 [b]=$r2 [c]=$r2)
+if [ "$warmup" -gt 0 ]; then
+  echo "warm-up: each case for $warmup s, not reported (load $(load))"
+  for c in ${cases//,/ }; do
+    probe "warmup-$c" "${subscribe[$c]}" "${publish[$c]}" "$warmup"
+  done
+fi
 for c in ${cases//,/ }; do
   echo "case $c: publish to ${publish[$c]}, subscribe to ${subscribe[$c]}, $subscribers subscribers, $rate signals/s, $seconds s (load $(load))"
   probe "$c" "${subscribe[$c]}" "${publish[$c]}" "$seconds"
