@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.LinkedHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,6 +84,20 @@ import java.util.regex.Pattern;
  * - the achieved ingest rate (202s only), the close codes and errors the server sent, and the
  *   deltas of the server's subscription_* counters (metricsUrl, Prometheus text).
  *
+ * Replicas: {@code FANOUT_SUBSCRIBE_TO} (comma-separated base URLs, e.g.
+ * {@code http://localhost:9080,http://localhost:9081}) spreads the subscribers round-robin over
+ * those servers, and {@code FANOUT_PUBLISH_TO} (one base URL) sends the ingest there; each server's
+ * WebSocket, ingest and metrics paths are the descriptor's. Both default to the descriptor's own
+ * server. With more than one subscriber server, the figures are also printed per server
+ * ("group"), so events that crossed replicas and events that did not are counted apart, and the
+ * server metrics are read from every server involved.
+ *
+ * Delivery is counted per signal and per subscriber, not as a difference of totals: the 202
+ * answers list each signal's status, and a subscriber's missed events are the accepted
+ * measured-window signals of its tenant that it never received; extra are measured-window signals
+ * of this run it received that no 202 reported accepted (a request that timed out on the client but
+ * committed). received = expected - missed + extra.
+ *
  * The last line is the same figures as one JSON object.
  */
 public class FanoutProbe {
@@ -113,12 +128,23 @@ public class FanoutProbe {
         for (int t = 0; t < tenantCount; t++) {
             tokens[t] = jwt(key, field(descriptor, "issuer"), field(descriptor, "audience"), tenants[t]);
         }
-        URI ws = URI.create(field(descriptor, "wsUrl"));
-        URI ingest = URI.create(field(descriptor, "ingestUrl"));
-        URI metrics = URI.create(field(descriptor, "metricsUrl"));
+        URI wsPath = URI.create(field(descriptor, "wsUrl"));
+        URI ingestPath = URI.create(field(descriptor, "ingestUrl"));
+        URI metricsPath = URI.create(field(descriptor, "metricsUrl"));
+        String own = ingestPath.getScheme() + "://" + ingestPath.getAuthority();
+        List<String> subscribeTo = bases(System.getenv().getOrDefault("FANOUT_SUBSCRIBE_TO", own));
+        String publishTo = bases(System.getenv().getOrDefault("FANOUT_PUBLISH_TO", own)).get(0);
+        URI[] ws = subscribeTo.stream().map(b -> URI.create(b.replaceFirst("^http", "ws") + wsPath.getRawPath()))
+                .toArray(URI[]::new);
+        URI ingest = URI.create(publishTo + ingestPath.getRawPath());
+        // Every server involved, publisher first: their metrics are read before and after.
+        Map<String, URI> metrics = new LinkedHashMap<>();
+        metrics.put(publishTo, URI.create(publishTo + metricsPath.getRawPath()));
+        subscribeTo.forEach(b -> metrics.putIfAbsent(b, URI.create(b + metricsPath.getRawPath())));
         Instant startedAt = Instant.now();
         System.out.printf("fanout subscribers=%d tenants=%d rate=%d signals/s seconds=%d started=%s%n", subscribers,
                 tenantCount, rate, seconds, startedAt);
+        System.out.printf("publish to %s, subscribe to %s%n", publishTo, String.join(" ", subscribeTo));
         System.out.println("warm-up: the first 3 s of ingest are not counted (no latency, not expected)");
         String loadBefore = loadAverage();
 
@@ -126,18 +152,19 @@ public class FanoutProbe {
         HttpClient wsClient = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(3, daemon("ws"))).build();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(4, daemon("ingest"))).build();
-        Map<String, Double> before = scrape(http, metrics);
+        Map<String, Map<String, Double>> before = scrapeAll(http, metrics);
 
         Run run = new Run(tenantCount);
         List<Subscriber> subs = new ArrayList<>();
         List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
         for (int i = 0; i < subscribers; i++) {
             int t = i % tenantCount;
-            Subscriber s = new Subscriber(run, t, tokens[t], tenants[t]);
+            int group = (i / tenantCount) % ws.length;
+            Subscriber s = new Subscriber(run, t, tokens[t], tenants[t], group);
             subs.add(s);
             run.subscribersOf[t]++;
             opening.add(wsClient.newWebSocketBuilder().subprotocols("graphql-transport-ws")
-                    .connectTimeout(Duration.ofSeconds(10)).buildAsync(ws, s)
+                    .connectTimeout(Duration.ofSeconds(10)).buildAsync(ws[group], s)
                     .whenComplete((w, e) -> {
                         if (e != null) {
                             s.failure("connect: " + e);
@@ -172,50 +199,42 @@ public class FanoutProbe {
             }
             Thread.sleep(20);
         }
-        Map<String, Double> after = scrape(http, metrics);
+        Map<String, Map<String, Double>> after = scrapeAll(http, metrics);
         for (Subscriber s : subs) {
             s.close();
         }
 
-        // Figures.
-        long expected = 0;
-        for (int t = 0; t < tenantCount; t++) {
-            expected += run.acceptedMeasured.get(t) * run.subscribersOf[t];
+        // Figures, per subscriber server (group) and in all.
+        Figures total = new Figures("all");
+        Figures[] groups = new Figures[ws.length];
+        for (int g = 0; g < ws.length; g++) {
+            groups[g] = new Figures(subscribeTo.get(g));
         }
-        long received = 0, duplicates = 0, outOfOrder = 0, holes = 0, serverMissed = 0, other = 0, warmup = 0;
-        long latencies = 0;
-        Map<String, Long> missedByCode = new TreeMap<>();
         for (Subscriber s : subs) {
             synchronized (s) {
-                received += s.measured;
-                duplicates += s.duplicates;
-                outOfOrder += s.outOfOrder;
-                holes += s.holes();
-                serverMissed += s.serverMissed;
-                other += s.other;
-                warmup += s.warmup;
-                latencies += s.latencyCount;
-                s.missedByCode.forEach((k, v) -> missedByCode.merge(k, v, Long::sum));
+                BitSet expectedOf = run.expected(s.tenant);
+                for (Figures f : new Figures[] {total, groups[s.group]}) {
+                    f.add(s, expectedOf);
+                }
             }
         }
-        long[] all = new long[(int) latencies];
-        int at = 0;
-        for (Subscriber s : subs) {
-            synchronized (s) {
-                System.arraycopy(s.latency, 0, all, at, s.latencyCount);
-                at += s.latencyCount;
-            }
+        for (Figures f : groups) {
+            f.sortLatencies();
         }
-        Arrays.sort(all);
+        total.sortLatencies();
+        long expected = total.expected, received = total.received, missed = total.missed, extra = total.extra;
+        long duplicates = total.duplicates, outOfOrder = total.outOfOrder, holes = total.holes;
+        long serverMissed = total.serverMissed, other = total.other, warmup = total.warmup;
+        long[] all = total.latencies;
+        Map<String, Long> missedByCode = total.missedByCode;
         double achieved = run.acceptedMeasuredTotal() / measuredSeconds;
-        long missed = expected - received;
 
         System.out.printf("ingest: requests=%d errors=%d%s accepted=%d (measured window %d) achieved=%.0f signals/s"
                         + " over %.1f s, target %d; ticks deferred for in-flight cap=%d%n",
                 in.requests.get(), in.errors.get(), in.errorCodes.isEmpty() ? "" : " " + in.errorCodes,
                 run.acceptedTotal.get(), run.acceptedMeasuredTotal(), achieved, measuredSeconds, rate, in.deferred.get());
-        System.out.printf("events: expected=%d received=%d (%.3f%%) missed=%d server-reported missed=%d%s%n", expected, received,
-                expected == 0 ? 0 : 100.0 * received / expected, missed, serverMissed,
+        System.out.printf("events: expected=%d received=%d (%.3f%%) missed=%d extra=%d server-reported missed=%d%s%n", expected,
+                received, expected == 0 ? 0 : 100.0 * received / expected, missed, extra, serverMissed,
                 missedByCode.isEmpty() ? "" : " " + missedByCode);
         System.out.printf("order: duplicates=%d out-of-order=%d holes=%d (warm-up events=%d, other writers' events=%d)%n",
                 duplicates, outOfOrder, holes, warmup, other);
@@ -224,28 +243,47 @@ public class FanoutProbe {
         System.out.println(drained >= 0
                 ? String.format("drain: every subscriber had its expected events %d ms after ingest stopped", drained / 1_000_000)
                 : "drain: gave up after 5 s, events still missing");
-        StringBuilder deltas = new StringBuilder();
-        StringBuilder deltasJson = new StringBuilder();
-        for (String m : METRICS) {
-            double d = after.getOrDefault(m, 0.0) - before.getOrDefault(m, 0.0);
-            deltas.append(' ').append(m).append("=+").append(String.format("%.0f", d));
-            deltasJson.append(",\"").append(m).append("\":").append(String.format("%.0f", d));
+        if (ws.length > 1) {
+            for (Figures f : groups) {
+                System.out.println(f.line());
+            }
         }
-        System.out.println("server metrics delta:" + deltas);
+        StringBuilder deltasJson = new StringBuilder();
+        StringBuilder byServerJson = new StringBuilder();
+        Map<String, Double> sum = new TreeMap<>();
+        for (String server : metrics.keySet()) {
+            StringBuilder deltas = new StringBuilder();
+            StringBuilder json = new StringBuilder();
+            for (String m : METRICS) {
+                double d = after.get(server).getOrDefault(m, 0.0) - before.get(server).getOrDefault(m, 0.0);
+                sum.merge(m, d, Double::sum);
+                deltas.append(' ').append(m).append("=+").append(String.format("%.0f", d));
+                json.append(",\"").append(m).append("\":").append(String.format("%.0f", d));
+            }
+            System.out.println((metrics.size() > 1 ? "server metrics delta " + server + ":" : "server metrics delta:") + deltas);
+            byServerJson.append(",\"").append(server).append("\":{").append(json.substring(1)).append('}');
+        }
+        sum.forEach((m, d) -> deltasJson.append(",\"").append(m).append("\":").append(String.format("%.0f", d)));
         String loadAfter = loadAverage();
         System.out.printf("machine: %d cores, load average before %s, after %s%n", Runtime.getRuntime().availableProcessors(),
                 loadBefore, loadAfter);
         printProblems(subs);
         System.out.printf("{\"probe\":\"fanout\",\"started\":\"%s\",\"subscribers\":%d,\"acked\":%d,\"tenants\":%d,"
-                        + "\"targetRate\":%d,\"seconds\":%d,\"measuredSeconds\":%.1f,\"achievedRate\":%.0f,\"ingestRequests\":%d,"
-                        + "\"ingestErrors\":%d,\"expected\":%d,\"received\":%d,\"missed\":%d,\"serverReportedMissed\":%d,"
-                        + "\"duplicates\":%d,\"outOfOrder\":%d,\"holes\":%d,\"p50Ms\":%.1f,\"p95Ms\":%.1f,\"p99Ms\":%.1f,"
-                        + "\"maxMs\":%.1f,\"closes\":%d,\"loadBefore\":\"%s\",\"loadAfter\":\"%s\",\"serverMetrics\":{%s}}%n",
-                startedAt, subscribers, acked, tenantCount, rate, seconds, measuredSeconds, achieved, in.requests.get(),
-                in.errors.get(), expected, received, missed, serverMissed, duplicates, outOfOrder, holes, pct(all, 50),
+                        + "\"targetRate\":%d,\"seconds\":%d,\"measuredSeconds\":%.1f,\"achievedRate\":%.0f,\"published\":%d,"
+                        + "\"ingestRequests\":%d,"
+                        + "\"ingestErrors\":%d,\"expected\":%d,\"received\":%d,\"missed\":%d,\"extra\":%d,"
+                        + "\"serverReportedMissed\":%d,\"duplicates\":%d,\"outOfOrder\":%d,\"holes\":%d,\"p50Ms\":%.1f,"
+                        + "\"p95Ms\":%.1f,\"p99Ms\":%.1f,\"maxMs\":%.1f,\"closes\":%d,\"loadBefore\":\"%s\","
+                        + "\"loadAfter\":\"%s\",\"publishTo\":\"%s\",\"groups\":[%s],\"serverMetrics\":{%s},"
+                        + "\"serverMetricsByServer\":{%s}}%n",
+                startedAt, subscribers, acked, tenantCount, rate, seconds, measuredSeconds, achieved,
+                run.acceptedMeasuredTotal(), in.requests.get(),
+                in.errors.get(), expected, received, missed, extra, serverMissed, duplicates, outOfOrder, holes, pct(all, 50),
                 pct(all, 95), pct(all, 99), all.length == 0 ? 0 : all[all.length - 1] / 1e6,
                 subs.stream().filter(s -> s.closeCode >= 0 && !"probe done".equals(s.closeReason)).count(),
-                loadBefore, loadAfter, deltasJson.substring(1));
+                loadBefore, loadAfter, publishTo,
+                String.join(",", Arrays.stream(groups).map(Figures::json).toArray(String[]::new)),
+                deltasJson.substring(1), byServerJson.substring(1));
         System.exit(0);
     }
 
@@ -257,10 +295,33 @@ public class FanoutProbe {
         final AtomicLongArray acceptedMeasured;
         final AtomicLong acceptedTotal = new AtomicLong();
         final AtomicLong signalCounter = new AtomicLong();
+        /** Per tenant, the counters of the measured-window signals a 202 reported accepted. */
+        private final BitSet[] expected;
 
         Run(int tenants) {
             subscribersOf = new int[tenants];
             acceptedMeasured = new AtomicLongArray(tenants);
+            expected = new BitSet[tenants];
+            for (int t = 0; t < tenants; t++) {
+                expected[t] = new BitSet();
+            }
+        }
+
+        void accepted(int tenant, long counter) {
+            synchronized (expected[tenant]) {
+                expected[tenant].set((int) counter);
+            }
+        }
+
+        BitSet expected(int tenant) {
+            synchronized (expected[tenant]) {
+                return (BitSet) expected[tenant].clone();
+            }
+        }
+
+        /** The counter of a signal id of this run (the low half without its measured bit). */
+        static long counter(String signalId) {
+            return UUID.fromString(signalId).getLeastSignificantBits() & ((1L << 60) - 1);
         }
 
         long acceptedMeasuredTotal() {
@@ -346,10 +407,11 @@ public class FanoutProbe {
             http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
                 try {
                     if (e == null && r.statusCode() == 202) {
-                        long accepted = acceptedOf(r.body());
-                        run.acceptedTotal.addAndGet(accepted);
+                        List<String> accepted = acceptedIds(r.body());
+                        run.acceptedTotal.addAndGet(accepted.size());
                         if (measured) {
-                            run.acceptedMeasured.addAndGet(t, accepted);
+                            run.acceptedMeasured.addAndGet(t, accepted.size());
+                            accepted.forEach(id -> run.accepted(t, Run.counter(id)));
                         }
                     } else {
                         errors.incrementAndGet();
@@ -374,9 +436,22 @@ public class FanoutProbe {
             return b.append(']').toString();
         }
 
-        private static long acceptedOf(String body) {
-            Matcher m = Pattern.compile("\"accepted\"\\s*:\\s*(\\d+)").matcher(body);
-            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        private static final Pattern ITEM = Pattern.compile("\\{[^{}]*\"signalId\"[^{}]*\\}");
+        private static final Pattern SIGNAL_ID = Pattern.compile("\"signalId\"\\s*:\\s*\"([^\"]+)\"");
+        private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([^\"]+)\"");
+
+        /** The ids the answer lists with status "accepted" (a duplicate was stored before: not new). */
+        private static List<String> acceptedIds(String body) {
+            List<String> ids = new ArrayList<>();
+            Matcher item = ITEM.matcher(body);
+            while (item.find()) {
+                Matcher id = SIGNAL_ID.matcher(item.group());
+                Matcher status = STATUS.matcher(item.group());
+                if (id.find() && status.find() && status.group(1).equals("accepted")) {
+                    ids.add(id.group(1));
+                }
+            }
+            return ids;
         }
     }
 
@@ -389,7 +464,10 @@ public class FanoutProbe {
         final CountDownLatch acked = new CountDownLatch(1);
         volatile boolean ack;
         final StringBuilder partial = new StringBuilder();
+        final int group;
         final BitSet seen = new BitSet();
+        /** Counters of the measured-window signals of this run received, for the exact count. */
+        final BitSet receivedIds = new BitSet();
         final Set<Long> seenBelowBase = new HashSet<>();
         final Map<String, Long> missedByCode = new TreeMap<>();
         final List<String> problems = new ArrayList<>();
@@ -411,11 +489,12 @@ public class FanoutProbe {
         String datePrefix;
         long dateEpochSecond;
 
-        Subscriber(Run run, int tenant, String token, String tenantId) {
+        Subscriber(Run run, int tenant, String token, String tenantId, int group) {
             this.run = run;
             this.tenant = tenant;
             this.token = token;
             this.tenantId = tenantId;
+            this.group = group;
         }
 
         @Override
@@ -502,6 +581,7 @@ public class FanoutProbe {
                 return;
             }
             measured++;
+            receivedIds.set((int) Run.counter(id));
             int atAt = text.indexOf("\"committedAt\":\"", root) + 15;
             long committed = epochNanos(text, atAt, text.indexOf('"', atAt));
             if (latencyCount == latency.length) {
@@ -608,6 +688,67 @@ public class FanoutProbe {
         }
     }
 
+    /** The figures of a set of subscribers: all of them, or those of one server. */
+    static final class Figures {
+        final String name;
+        int subscribers;
+        long expected, received, missed, extra, duplicates, outOfOrder, holes, serverMissed, other, warmup;
+        final Map<String, Long> missedByCode = new TreeMap<>();
+        long[] latencies = new long[0];
+        private int latencyCount;
+
+        Figures(String name) {
+            this.name = name;
+        }
+
+        /** Adds one subscriber (under its lock); expectedOf is its tenant's accepted signals. */
+        void add(Subscriber s, BitSet expectedOf) {
+            subscribers++;
+            BitSet delivered = (BitSet) expectedOf.clone();
+            delivered.and(s.receivedIds);
+            expected += expectedOf.cardinality();
+            received += s.measured;
+            missed += expectedOf.cardinality() - delivered.cardinality();
+            extra += s.receivedIds.cardinality() - delivered.cardinality();
+            duplicates += s.duplicates;
+            outOfOrder += s.outOfOrder;
+            holes += s.holes();
+            serverMissed += s.serverMissed;
+            other += s.other;
+            warmup += s.warmup;
+            s.missedByCode.forEach((k, v) -> missedByCode.merge(k, v, Long::sum));
+            if (latencies.length < latencyCount + s.latencyCount) {
+                latencies = Arrays.copyOf(latencies, Math.max(2 * latencies.length, latencyCount + s.latencyCount));
+            }
+            System.arraycopy(s.latency, 0, latencies, latencyCount, s.latencyCount);
+            latencyCount += s.latencyCount;
+        }
+
+        void sortLatencies() {
+            latencies = Arrays.copyOf(latencies, latencyCount);
+            Arrays.sort(latencies);
+        }
+
+        double max() {
+            return latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6;
+        }
+
+        String line() {
+            return String.format("group %s: subscribers=%d expected=%d received=%d missed=%d extra=%d duplicates=%d"
+                            + " out-of-order=%d holes=%d latency ms p50=%.1f p95=%.1f p99=%.1f max=%.1f", name, subscribers,
+                    expected, received, missed, extra, duplicates, outOfOrder, holes, pct(latencies, 50), pct(latencies, 95),
+                    pct(latencies, 99), max());
+        }
+
+        String json() {
+            return String.format("{\"subscribeTo\":\"%s\",\"subscribers\":%d,\"expected\":%d,\"received\":%d,"
+                            + "\"missed\":%d,\"extra\":%d,\"serverReportedMissed\":%d,\"duplicates\":%d,"
+                            + "\"outOfOrder\":%d,\"holes\":%d,\"p50Ms\":%.1f,\"p95Ms\":%.1f,\"p99Ms\":%.1f,"
+                            + "\"maxMs\":%.1f}", name, subscribers, expected, received, missed, extra, serverMissed,
+                    duplicates, outOfOrder, holes, pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), max());
+        }
+    }
+
     /** Close codes the server sent before the probe closed, and anything unexpected, summarised. */
     static void printProblems(List<Subscriber> subs) {
         Map<String, Integer> counts = new TreeMap<>();
@@ -643,6 +784,27 @@ public class FanoutProbe {
     static PrivateKey privateKey(Path pem) throws Exception {
         String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    }
+
+    /** Comma-separated base URLs (scheme://host:port), without trailing slashes. */
+    static List<String> bases(String list) {
+        List<String> bases = new ArrayList<>();
+        for (String b : list.split(",")) {
+            if (!b.isBlank()) {
+                bases.add(b.trim().replaceAll("/+$", ""));
+            }
+        }
+        if (bases.isEmpty()) {
+            throw new IllegalArgumentException("no base URL in '" + list + "'");
+        }
+        return bases;
+    }
+
+    /** Each server's counters, by its base URL. */
+    static Map<String, Map<String, Double>> scrapeAll(HttpClient http, Map<String, URI> metrics) {
+        Map<String, Map<String, Double>> all = new LinkedHashMap<>();
+        metrics.forEach((server, url) -> all.put(server, scrape(http, url)));
+        return all;
     }
 
     /** Sums each counter over its labels (Prometheus text). */

@@ -26,3 +26,30 @@ lift_rate_limits() {
   [ "$(updates)" -gt "$before" ] || echo "warning: Liberty did not report a configuration update within 20 s" >&2
   sleep 2
 }
+
+# The same on every server of a dev stack started with -Dreplicas=N: one file per replica (each has
+# its own server directory), their paths left in the array perf_limits_files for the caller's EXIT
+# trap. The buckets are shared in Redis, but each replica reads its own limits.
+#
+#   lift_rate_limits_everywhere DESCRIPTOR NAME
+lift_rate_limits_everywhere() {
+  local descriptor=$1 name=$2 log server before deadline file
+  local -a logs
+  mapfile -t logs < <(python3 -c 'import json,sys; [print(r["libertyLog"]) for r in json.load(open(sys.argv[1]))["replicas"]]' \
+    "$descriptor")
+  perf_limits_files=()
+  updates() { grep -c 'CWWKG0017I\|CWWKG0018I' "$1" 2>/dev/null || true; }
+  for log in "${logs[@]}"; do
+    server=$(dirname "$(dirname "$log")")
+    [ -d "$server" ] || { echo "lift_rate_limits_everywhere: no server directory $server" >&2; return 2; }
+    file=$server/configDropins/overrides/zz-$name-limits.xml
+    mkdir -p "$(dirname "$file")"
+    before=$(updates "$log")
+    perf_limits_files+=("$file")
+    echo '<server><variable name="CONDUCTOR_RPS_MAX" value="0"/><variable name="COHERENCE_TENANT_RPS" value="0"/><variable name="COHERENCE_INGEST_TENANT_SIGNALS_PER_SECOND" value="0"/></server>' > "$file"
+    deadline=$((SECONDS + 20))
+    while [ "$(updates "$log")" -le "$before" ] && [ $SECONDS -lt $deadline ]; do sleep 0.5; done
+    [ "$(updates "$log")" -gt "$before" ] || echo "warning: $server did not report a configuration update within 20 s" >&2
+  done
+  sleep 2
+}
