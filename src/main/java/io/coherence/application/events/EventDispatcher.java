@@ -160,6 +160,39 @@ public class EventDispatcher {
         }
     }
 
+    /**
+     * Compares every channel here with its tenant's last sequence in the history, and repairs what
+     * it has not seen: events lost with no later one to reveal the gap (the bridge was down, and the
+     * tenant has been quiet since). Called when the bridge to the other replicas is back; returns at
+     * once, the reads run on the repair threads.
+     */
+    public void checkTails() {
+        if (repairs == null) {
+            return;
+        }
+        for (TenantChannel channel : channels.values()) {
+            try {
+                repairs.execute(() -> {
+                    long head;
+                    try {
+                        head = history.head(channel.tenant());
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "cannot read the last sequence of tenant_id=" + channel.tenant()
+                                + "; events lost on the bridge reach its subscribers here with its next event: "
+                                + e.getMessage());
+                        return;
+                    }
+                    long[] gap = channel.tailGap(head);
+                    if (gap != null) {
+                        repair(channel, gap[0], gap[1]);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                return;
+            }
+        }
+    }
+
     private void tick() {
         try {
             long now = System.nanoTime();

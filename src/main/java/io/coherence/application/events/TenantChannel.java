@@ -109,6 +109,11 @@ final class TenantChannel {
         count(before);
     }
 
+    /** The sequences up to the tenant's {@code head} this channel has not seen, to repair; null when none. */
+    synchronized long[] tailGap(long head) {
+        return repairer == null ? null : sequencer.tailGap(head);
+    }
+
     private Tally tally() {
         return new Tally(sequencer.gaps(), sequencer.late(), sequencer.repairedEvents(), sequencer.duplicates());
     }

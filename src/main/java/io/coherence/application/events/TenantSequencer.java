@@ -92,11 +92,12 @@ final class TenantSequencer {
      */
     List<SignalCommitted> repaired(List<SignalCommitted> found, long nowNanos) {
         repairing = false;
-        if (held.isEmpty()) {
+        if (held.isEmpty() && (found == null || found.isEmpty())) {
             return List.of();
         }
         long before = next;
-        long gapEnd = held.firstKey();
+        // A tail repair ({@link #tailGap}) has nothing held: everything found from next on belongs.
+        long gapEnd = held.isEmpty() ? Long.MAX_VALUE : held.firstKey();
         for (SignalCommitted e : found == null ? List.<SignalCommitted>of() : found) {
             long seq = e.sequence();
             if (seq >= next && seq < gapEnd && held.putIfAbsent(seq, e) == null) {
@@ -107,6 +108,9 @@ final class TenantSequencer {
         }
         List<SignalCommitted> out = new ArrayList<>();
         drainContiguous(out, nowNanos);
+        if (held.isEmpty()) {
+            return out;
+        }
         if (next == before) {
             out.addAll(releaseAll());
         } else if (!held.isEmpty()) {
@@ -114,6 +118,20 @@ final class TenantSequencer {
             waitingSince = nowNanos - windowNanos;
         }
         return out;
+    }
+
+    /**
+     * The tenant's last sequence is {@code head}: when nothing is held, nothing is being repaired
+     * and this sequencer has already sent something, the sequences {@code [next, head]} it has not
+     * seen, which a repair should read (their events were lost with no later one to show it);
+     * null otherwise.
+     */
+    long[] tailGap(long head) {
+        if (next == 0 || head < next || repairing || !held.isEmpty()) {
+            return null;
+        }
+        repairing = true;
+        return new long[] {next, head};
     }
 
     private void rememberRepaired(long seq) {

@@ -13,19 +13,22 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.redisson.Redisson;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.listener.BaseStatusListener;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
 /**
  * The event bus: this node's dispatcher first, then a Redis pub/sub topic that every replica
  * listens on. Each message names its sending node, and a node ignores its own messages, so the
- * node that committed delivers each event once. Publishing never waits for Redis. Without
+ * node that committed delivers each event once. Publishing never waits for Redis; what the bridge
+ * loses is read back from the graph by the dispatcher (a gap, or the tail after a reconnect). Without
  * {@code REDIS_URL} the bus is local (a single-node install).
  */
 @ApplicationScoped
@@ -38,6 +41,7 @@ public class RedisEventBus implements EventBus {
     private final String channel;
     private final EventDispatcher dispatcher;
     private final String node = UUID.randomUUID().toString();
+    private final AtomicBoolean subscribedBefore = new AtomicBoolean();
     private volatile RTopic topic;
     private RedissonClient client;
     private ScheduledExecutorService retries;
@@ -79,6 +83,14 @@ public class RedisEventBus implements EventBus {
             config.useSingleServer().setAddress(redisUrl);
             RedissonClient c = Redisson.create(config);
             RTopic t = c.getTopic(channel, StringCodec.INSTANCE);
+            // First, so that it is told of the first subscription too (Redisson tells a listener
+            // added to a topic already subscribed nothing), then of each one after a reconnect.
+            t.addListener(new BaseStatusListener() {
+                @Override
+                public void onSubscribe(String ch) {
+                    subscribed();
+                }
+            });
             t.addListener(String.class, (ch, message) -> receive(message));
             synchronized (this) {
                 client = c;
@@ -112,6 +124,18 @@ public class RedisEventBus implements EventBus {
     /** Whether the bridge to other replicas is up (false for a local bus). */
     public boolean bridged() {
         return topic != null;
+    }
+
+    /**
+     * Redisson subscribes again by itself after a lost connection; whatever the other replicas
+     * published meanwhile is lost on the bridge. The dispatcher then reads back, from the graph,
+     * what its subscribers' tenants committed since their last event here.
+     */
+    private void subscribed() {
+        if (subscribedBefore.getAndSet(true)) {
+            LOG.info("event bridge subscribed to " + channel + " again; reading back what was published meanwhile");
+        }
+        dispatcher.checkTails();
     }
 
     private void receive(String message) {

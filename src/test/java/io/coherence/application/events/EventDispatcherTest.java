@@ -260,4 +260,28 @@ class EventDispatcherTest {
             repairing.stop();
         }
     }
+
+    @Test
+    void afterTheBridgeIsBackEventsLostAtTheTailAreReadBackForEveryTenantWithSubscribers() {
+        InMemoryEventHistory history = new InMemoryEventHistory().add(signal(T, 1), signal(T, 2), signal(T, 3),
+                signal(U, 1));
+        EventDispatcher repairing = new EventDispatcher(new EventSettings(REORDER, Duration.ZERO, 100_000, 100_000),
+                counts, history);
+        try {
+            Sink t = new Sink();
+            Sink u = new Sink();
+            repairing.subscribe(T, EventKind.SIGNALS, t);
+            repairing.subscribe(U, EventKind.SIGNALS, u);
+            repairing.dispatch(List.of(signal(T, 1), signal(U, 1)));
+
+            repairing.checkTails();
+
+            Eventually.await("2 and 3 read back", WAIT, () -> t.received.size() == 3);
+            assertThat(t.sequences()).containsExactly(1L, 2L, 3L);
+            assertThat(u.sequences()).as("nothing missing").containsExactly(1L);
+            assertThat(counts.repaired.get()).isEqualTo(2);
+        } finally {
+            repairing.stop();
+        }
+    }
 }

@@ -219,4 +219,39 @@ class TenantSequencerTest {
         assertThat(sequences(sequencer.offer(signal(2), 3))).containsExactly(2L, 3L);
         assertThat(sequencer.duplicates()).isEqualTo(1);
     }
+
+    @Test
+    void eventsLostAtTheTailAreOfferedForRepairUpToTheHeadAndTheirLateCopiesDropped() {
+        sequencer.offer(signal(1), 0);
+        sequencer.offer(signal(2), 1);
+
+        assertThat(sequencer.tailGap(5)).containsExactly(3L, 5L);
+        assertThat(sequencer.tailGap(5)).as("one repair at a time").isNull();
+        assertThat(sequences(sequencer.repaired(List.of(signal(3), signal(4), signal(5)), 10))).containsExactly(3L, 4L, 5L);
+        assertThat(sequencer.offer(signal(4), 11)).as("the bridge's late copy").isEmpty();
+        assertThat(sequences(sequencer.offer(signal(6), 12))).containsExactly(6L);
+        assertThat(sequencer.repairedEvents()).isEqualTo(3);
+        assertThat(sequencer.gaps()).isZero();
+    }
+
+    @Test
+    void noTailRepairBeforeTheFirstEventNorWhileEventsAreHeldNorWhenNothingIsMissing() {
+        assertThat(sequencer.tailGap(9)).as("no baseline yet").isNull();
+        sequencer.offer(signal(1), 0);
+        assertThat(sequencer.tailGap(1)).as("nothing missing").isNull();
+        sequencer.offer(signal(3), 1);
+        assertThat(sequencer.tailGap(9)).as("a gap repair's business").isNull();
+    }
+
+    @Test
+    void aTailRepairWithAnErasedEventSendsWhatItFoundAndSkipsTheErasedOneAfterTheNextRepair() {
+        sequencer.offer(signal(1), 0);
+        sequencer.tailGap(4);
+
+        assertThat(sequences(sequencer.repaired(List.of(signal(2), signal(4)), 10))).containsExactly(2L);
+        assertThat(sequencer.gapToRepair(10)).as("the hole, at once").containsExactly(3L, 3L);
+        assertThat(sequences(sequencer.repaired(List.of(), 11))).containsExactly(4L);
+        assertThat(sequencer.gaps()).isEqualTo(1);
+        assertThat(sequencer.waiting()).isFalse();
+    }
 }
