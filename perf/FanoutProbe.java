@@ -109,7 +109,8 @@ public class FanoutProbe {
     static final int MAX_IN_FLIGHT = 16;
     static final String QUERY = "subscription($t: ID!){ coherenceEvents(tenantId: $t){ id sequence committedAt } }";
     static final String[] METRICS = {"subscription_events_sent_total", "subscription_events_dropped_total",
-            "subscription_sequence_gaps_total", "subscription_events_late_total", "subscription_refusals_total"};
+            "subscription_sequence_gaps_total", "subscription_events_late_total", "subscription_refusals_total",
+            "subscription_events_repaired_total", "subscription_events_duplicates_dropped_total"};
 
     public static void main(String[] args) throws Exception {
         Locale.setDefault(Locale.ROOT);

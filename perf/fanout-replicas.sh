@@ -162,7 +162,9 @@ for c in cases:
           f" load {r['loadBefore']} -> {r['loadAfter']}")
     for server, m in r["serverMetricsByServer"].items():
         print(f"  {port(server)}: events sent +{m['subscription_events_sent_total']}, dropped +{m['subscription_events_dropped_total']},"
-              f" sequence gaps +{m['subscription_sequence_gaps_total']}, late +{m['subscription_events_late_total']}")
+              f" sequence gaps +{m['subscription_sequence_gaps_total']}, late +{m['subscription_events_late_total']},"
+              f" repaired from the graph +{m.get('subscription_events_repaired_total', 0)},"
+              f" bridge copies dropped +{m.get('subscription_events_duplicates_dropped_total', 0)}")
 json.dump({"cases": runs, "replicas": [r1, r2]}, open(f"{out}/summary.json", "w"), indent=2)
 PY
 echo "probe outputs and summary.json: $out/"
