@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import redis.embedded.RedisServer;
 
@@ -53,11 +55,39 @@ final class EmbeddedRedis implements AutoCloseable {
                     .soutListener(log)
                     .serrListener(log)
                     .build();
-            server.start();
+            startRetryingBusyBinary(server);
             return new EmbeddedRedis(server, port, pidFile(dir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Starts Redis, again after a short pause when exec fails with ETXTBSY ("Text file busy"): the
+     * binary was just extracted, and a process another thread forked at that moment (the engines
+     * start in parallel) still holds the extraction's write handle until it execs. Seen once in CI.
+     */
+    private static void startRetryingBusyBinary(RedisServer server) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                server.start();
+                return;
+            } catch (IOException e) {
+                if (attempt == 5 || !textFileBusy(e)) {
+                    throw e;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100L * attempt));
+            }
+        }
+    }
+
+    private static boolean textFileBusy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("error=26")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Redis writes only a few lines, so opening the file per line is cheap and leaves no handle open. */
