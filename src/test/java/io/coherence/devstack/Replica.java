@@ -1,15 +1,13 @@
 package io.coherence.devstack;
 
-import io.coherence.testsupport.EmbeddedEngines;
+import io.coherence.testsupport.ServerDirectories;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A further Liberty server of the dev stack: a copy of the first server's directory (its
@@ -26,32 +24,8 @@ record Replica(String serverName, String replicaName, String base, Path serverDi
     static Replica prepare(Path wlp, Path first, int index, int httpPort) throws IOException {
         String name = first.getFileName() + "-r" + index;
         Path dir = wlp.resolve("usr/servers").resolve(name);
-        EmbeddedEngines.deleteRecursively(dir);
-        try (Stream<Path> files = Files.walk(first)) {
-            for (Path from : (Iterable<Path>) files::iterator) {
-                Path relative = first.relativize(from);
-                if (relative.toString().isEmpty() || excluded(relative)) {
-                    continue;
-                }
-                Path to = dir.resolve(relative.toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.createDirectories(to.getParent());
-                    Files.copy(from, to);
-                }
-            }
-        }
+        ServerDirectories.copy(first, dir, NOT_COPIED);
         return new Replica(name, "devstack-" + index, "http://localhost:" + httpPort, dir);
-    }
-
-    private static boolean excluded(Path relative) {
-        for (Path part : relative) {
-            if (NOT_COPIED.contains(part.toString())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** One entry of devstack.json's {@code replicas}. */

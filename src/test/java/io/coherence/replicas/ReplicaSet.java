@@ -4,6 +4,7 @@ import io.coherence.devstack.LibertyProcess;
 import io.coherence.testsupport.DevKeys;
 import io.coherence.testsupport.EmbeddedEngines;
 import io.coherence.testsupport.LibertyStackListener;
+import io.coherence.testsupport.ServerDirectories;
 import io.coherence.testsupport.StackSettings;
 import io.coherence.testsupport.TcpGate;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.stream.Stream;
 
 /**
  * Several Liberty servers of the built WAR on the shared embedded engines, as a deployment runs
@@ -67,7 +67,7 @@ public final class ReplicaSet implements AutoCloseable {
             String serverName = testServer + "-r" + name;
             // A launcher killed in an earlier run leaves its Liberty running on these settings.
             LibertyProcess.stopLeftover(wlp, serverName);
-            Path dir = copy(template, wlp.resolve("usr/servers").resolve(serverName));
+            Path dir = ServerDirectories.copy(template, wlp.resolve("usr/servers").resolve(serverName), NOT_COPIED);
             try {
                 Files.createDirectories(dir.resolve("apps"));
                 Files.copy(war, dir.resolve("apps/coherence.war"), StandardCopyOption.REPLACE_EXISTING);
@@ -86,7 +86,7 @@ public final class ReplicaSet implements AutoCloseable {
             settings.put("COHERENCE_REPLICA_NAME", "replica-" + name);
             settings.putAll(LibertyStackListener.POSTGRES_TIMEOUTS);
             settings.put("COHERENCE_CONSOLE_LOG_LEVEL", "WARNING");
-            settings.put("COHERENCE_PERSISTED_QUERIES_FILE", resourcePath(LibertyStackListener.RETIRING_QUERIES));
+            settings.put("COHERENCE_PERSISTED_QUERIES_FILE", LibertyStackListener.resourcePath(LibertyStackListener.RETIRING_QUERIES));
             settings.putAll(extra);
             replicas.add(new ReplicaServer(wlp, serverName, "replica-" + name, httpPort, gate, settings, keys));
         }
@@ -171,32 +171,6 @@ public final class ReplicaSet implements AutoCloseable {
         t.start();
     }
 
-    private static Path copy(Path from, Path to) {
-        EmbeddedEngines.deleteRecursively(to);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Path relative = from.relativize(source);
-                if (relative.toString().isEmpty() || excluded(relative)) {
-                    continue;
-                }
-                Path target = to.resolve(relative.toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(source, target);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return to;
-    }
-
-    private static boolean excluded(Path relative) {
-        return NOT_COPIED.contains(relative.getName(0).toString());
-    }
-
     /**
      * Two servers start at once on two cores: the quick compiler only and one GC thread start them
      * sooner, and these tests measure no throughput. The server's code exercised here counts
@@ -209,14 +183,6 @@ public final class ReplicaSet implements AutoCloseable {
             options.append(coverage).append('\n');
         }
         return options.toString();
-    }
-
-    private static String resourcePath(String name) {
-        try {
-            return Path.of(ReplicaSet.class.getResource(name).toURI()).toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String required(String property) {

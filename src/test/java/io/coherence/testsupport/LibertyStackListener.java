@@ -151,7 +151,8 @@ public class LibertyStackListener implements TestExecutionListener {
         return args.toString().trim();
     }
 
-    private static String resourcePath(String name) {
+    /** A test resource's path on disk, for a server setting that names a file. */
+    public static String resourcePath(String name) {
         try {
             return Path.of(LibertyStackListener.class.getResource(name).toURI()).toString();
         } catch (java.net.URISyntaxException e) {
