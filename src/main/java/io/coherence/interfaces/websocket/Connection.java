@@ -195,14 +195,15 @@ final class Connection {
             // Read before the subscription starts, so no change comes before the score it is judged from.
             live.onlyWhen(plan.threshold(), services.currentScore(identity.caller(), plan.tenantId()));
         }
+        Runnable catchUp = () -> services.replays().execute(() -> catchUp(id, live, TenantId.of(plan.tenantId())));
         if (plan.after() != null) {
-            live.resumeAfter(plan.after(), services.maxPendingWhileResuming());
+            live.resumeAfter(plan.after(), services.maxPendingWhileResuming(), catchUp);
         }
         subscriptions.put(id, live);
         live.start(services.dispatcher(), plan);
         services.metrics().subscriptionStarted();
         if (plan.after() != null) {
-            services.replays().execute(() -> catchUp(id, live, TenantId.of(plan.tenantId())));
+            catchUp.run();
         }
     }
 

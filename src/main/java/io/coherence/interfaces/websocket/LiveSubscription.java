@@ -13,6 +13,7 @@ import io.coherence.domain.score.CoherenceScore;
 import io.coherence.domain.tenant.TenantId;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,7 +23,8 @@ import java.util.logging.Logger;
  * Called by the dispatcher, which must never wait: a full queue drops the event (counted), and
  * the subscriber learns how many it missed in an {@code errors} entry of its next message. A
  * resumed subscription ({@code after}) first catches up from the history, on a replay thread,
- * holding its live events meanwhile; from then on it sends each sequence once.
+ * holding its live events meanwhile; from then on it sends each sequence once, and none after a
+ * hole: a live event that skips one is held while the history fills the hole.
  */
 final class LiveSubscription implements EventSink {
 
@@ -49,6 +51,8 @@ final class LiveSubscription implements EventSink {
     private long lastSequence = -1;
     /** Set before the subscription starts, never changed after. */
     private boolean resuming;
+    /** Runs {@link #catchUp} again on a replay thread (set with {@link #resuming}). */
+    private Runnable catchUpAgain;
     private volatile boolean stopped;
 
     LiveSubscription(String id, EventRenderer renderer, Connection connection) {
@@ -66,10 +70,13 @@ final class LiveSubscription implements EventSink {
 
     /**
      * Resumes after {@code after}: live events are held (at most {@code maxPending}) until
-     * {@link #catchUp} sent what the history has, and are sent after it, each sequence once.
+     * {@link #catchUp} sent what the history has, and are sent after it, each sequence once. A live
+     * event that skips a sequence later is held again and {@code catchUpAgain} runs, which must
+     * start {@link #catchUp} on a replay thread without waiting.
      */
-    synchronized void resumeAfter(long after, int maxPending) {
+    synchronized void resumeAfter(long after, int maxPending, Runnable catchUpAgain) {
         this.resuming = true;
+        this.catchUpAgain = catchUpAgain;
         this.lastSequence = after;
         this.pending = new ArrayDeque<>();
         this.maxPending = maxPending;
@@ -85,13 +92,8 @@ final class LiveSubscription implements EventSink {
      */
     boolean catchUp(EventReplay replay, TenantId tenant) {
         long head = replay.check(tenant, lastSent());
-        List<SignalCommitted> page;
-        while (!(page = replay.page(tenant, lastSent(), head)).isEmpty()) {
-            for (SignalCommitted e : page) {
-                if (!replay(e)) {
-                    return false;
-                }
-            }
+        if (!fill(replay, tenant, head)) {
+            return false;
         }
         while (true) {
             List<SignalCommitted> batch;
@@ -108,11 +110,29 @@ final class LiveSubscription implements EventSink {
                 pending.clear();
             }
             for (SignalCommitted e : batch) {
-                if (e.sequence() > lastSent() && !replay(e)) {
+                if (e.sequence() <= lastSent()) {
+                    continue;
+                }
+                // The held live events need not follow the history's head: one the bridge lost
+                // before this replica's channel saw its first event is in no gap the channel knows.
+                if (!fill(replay, tenant, e.sequence() - 1) || !replay(e)) {
                     return false;
                 }
             }
         }
+    }
+
+    /** Sends the history's events after the last one sent, up to {@code upTo}; false once the subscription ended. */
+    private boolean fill(EventReplay replay, TenantId tenant, long upTo) {
+        List<SignalCommitted> page;
+        while (lastSent() < upTo && !(page = replay.page(tenant, lastSent(), upTo)).isEmpty()) {
+            for (SignalCommitted e : page) {
+                if (!replay(e)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private synchronized long lastSent() {
@@ -192,6 +212,20 @@ final class LiveSubscription implements EventSink {
         }
         if (signal.sequence() <= lastSequence) {
             return false;
+        }
+        if (signal.sequence() > lastSequence + 1) {
+            // A hole the channel did not see as a gap: it opened before the channel's first event
+            // (the bridge lost that one while this replica had no channel for the tenant). The
+            // history has it: hold this event and catch up again.
+            pending = new ArrayDeque<>();
+            pending.add(signal);
+            try {
+                catchUpAgain.run();
+                return false;
+            } catch (RejectedExecutionException e) {
+                // Shutting down: the subscription ends anyway.
+                pending = null;
+            }
         }
         lastSequence = signal.sequence();
         return true;

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -272,6 +273,48 @@ class ConnectionTest {
 
         assertThat(resumedSequences()).containsExactly(3L, 4L, 5L, 6L, 7L);
         assertThat(transport.closeCode).isZero();
+    }
+
+    @Test
+    void aLiveEventTheBridgeLostBeforeTheFirstOneHeldIsReadFromTheHistoryNotSkipped() {
+        for (long seq = 1; seq <= 3; seq++) {
+            history.add(signal("tenant-a", seq, 0.5));
+        }
+        CountDownLatch gate = new CountDownLatch(1);
+        history.gate.set(gate);
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive(resume("tenant-a", "2"));
+        // The head (3) is read; then 4, 5 and 6 commit, and only 5 and 6 reach this replica.
+        Eventually.await("the head was read", Duration.ofSeconds(5), () -> history.reads.get() >= 1);
+        history.add(signal("tenant-a", 4, 0.5), signal("tenant-a", 5, 0.5), signal("tenant-a", 6, 0.5));
+        dispatcher.dispatch(List.of(signal("tenant-a", 5, 0.5), signal("tenant-a", 6, 0.5)));
+
+        gate.countDown();
+        Eventually.await("caught up", Duration.ofSeconds(5), () -> resumedSequences().size() >= 4);
+
+        assertThat(resumedSequences()).containsExactly(3L, 4L, 5L, 6L);
+    }
+
+    @Test
+    void aLiveEventThatSkipsASequenceAfterTheCatchUpWaitsForTheMissingOneFromTheHistory() {
+        history.add(signal("tenant-a", 1, 0.5), signal("tenant-a", 2, 0.5));
+        connection.opened();
+        connection.receive(INIT);
+        connection.receive(resume("tenant-a", "0"));
+        Eventually.await("caught up", Duration.ofSeconds(5), () -> resumedSequences().size() >= 2);
+        ThreadPoolExecutor replays = (ThreadPoolExecutor) services.replays();
+        Eventually.await("live", Duration.ofSeconds(5), () -> replays.getActiveCount() == 0 && replays.getQueue().isEmpty());
+
+        // 3 never reaches this replica; the channel (no repair here) lets 4 out after the reorder window.
+        history.add(signal("tenant-a", 3, 0.5), signal("tenant-a", 4, 0.5));
+        dispatcher.dispatch(List.of(signal("tenant-a", 4, 0.5)));
+        Eventually.await("filled", Duration.ofSeconds(5), () -> resumedSequences().size() >= 4);
+        history.add(signal("tenant-a", 5, 0.5));
+        dispatcher.dispatch(List.of(signal("tenant-a", 5, 0.5)));
+        Eventually.await("live again", Duration.ofSeconds(5), () -> resumedSequences().size() >= 5);
+
+        assertThat(resumedSequences()).containsExactly(1L, 2L, 3L, 4L, 5L);
     }
 
     @Test
