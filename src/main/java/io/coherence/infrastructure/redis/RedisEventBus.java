@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -42,6 +43,8 @@ public class RedisEventBus implements EventBus {
     private final EventDispatcher dispatcher;
     private final String node = UUID.randomUUID().toString();
     private final AtomicBoolean subscribedBefore = new AtomicBoolean();
+    /** Publishes failed since the last one that worked. */
+    private final AtomicLong failedPublishes = new AtomicLong();
     private volatile RTopic topic;
     private RedissonClient client;
     private ScheduledExecutorService retries;
@@ -112,12 +115,24 @@ public class RedisEventBus implements EventBus {
         dispatcher.dispatch(events);
         RTopic t = topic;
         if (t != null) {
-            t.publishAsync(EventCodec.encode(node, events)).whenComplete((receivers, failure) -> {
-                if (failure != null) {
-                    LOG.log(Level.WARNING, "event bridge publish failed; other replicas miss "
-                            + events.size() + " events: " + failure.getMessage());
-                }
-            });
+            t.publishAsync(EventCodec.encode(node, events)).whenComplete((receivers, failure) -> published(failure));
+        }
+    }
+
+    /**
+     * Logs the first failed publish of an outage and the first success after it, not each event in
+     * between (hundreds a second while Redis is away): the other replicas read what they missed
+     * back from the graph.
+     */
+    private void published(Throwable failure) {
+        if (failure == null) {
+            long failed = failedPublishes.getAndSet(0);
+            if (failed > 0) {
+                LOG.info(() -> "event bridge publishes again, after " + failed + " failed publishes");
+            }
+        } else if (failedPublishes.getAndIncrement() == 0) {
+            LOG.log(Level.WARNING, "event bridge publish failed; other replicas read this replica's events back"
+                    + " from the graph until it publishes again (logged once until then): " + failure.getMessage());
         }
     }
 
