@@ -258,6 +258,65 @@ public final class ReplicaServer {
         return sum;
     }
 
+    /**
+     * For a failing test: the server's subscription counters and a thread dump of its JVM (jcmd),
+     * in a file beside its logs; returns a line naming both.
+     */
+    public String diagnose(String why) {
+        StringBuilder counters = new StringBuilder();
+        try {
+            for (String line : api.get("/metrics").body().split("\n")) {
+                if (line.startsWith("subscription_") || line.startsWith("materializer_")) {
+                    counters.append(line).append('\n');
+                }
+            }
+        } catch (RuntimeException e) {
+            counters.append("metrics unreadable: ").append(e).append('\n');
+        }
+        Path file = serverDir.resolve("logs/diagnosis-" + System.currentTimeMillis() + ".txt");
+        StringBuilder dump = new StringBuilder();
+        Process p;
+        synchronized (this) {
+            p = process;
+        }
+        if (p != null) {
+            for (ProcessHandle h : java.util.stream.Stream.concat(java.util.stream.Stream.of(p.toHandle()),
+                    p.toHandle().descendants()).toList()) {
+                if (h.info().command().orElse("").endsWith("java")) {
+                    try {
+                        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                                Long.toString(h.pid()), "Thread.print").redirectErrorStream(true).start();
+                        dump.append(new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                        jcmd.waitFor(30, TimeUnit.SECONDS);
+                    } catch (IOException e) {
+                        dump.append("jcmd failed: ").append(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        }
+        // The build's output keeps what matters when the file is gone with the CI machine.
+        System.out.println("[diagnosis] " + why + "\n" + counters + coherenceThreads(dump.toString()));
+        try {
+            Files.writeString(file, why + "\n\n" + counters + "\n" + dump);
+        } catch (IOException e) {
+            return why + "; no diagnosis written: " + e;
+        }
+        return why + "; " + replicaName + "'s counters and threads: " + file;
+    }
+
+    /** The stacks of the application's own threads (named coherence-…, or running its code) in a jcmd thread dump. */
+    private static String coherenceThreads(String dump) {
+        StringBuilder out = new StringBuilder();
+        for (String block : dump.split("\n\n")) {
+            if (block.startsWith("\"coherence-") || block.contains("io.coherence.")) {
+                out.append(block).append("\n\n");
+            }
+        }
+        return out.toString();
+    }
+
     @Override
     public String toString() {
         return replicaName + " (" + serverName + ", " + base() + ")";
