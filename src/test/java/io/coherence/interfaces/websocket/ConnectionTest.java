@@ -251,9 +251,9 @@ class ConnectionTest {
                 .map(m -> Long.parseLong(m.replaceAll(".*\"sequence\":(\\d+).*", "$1"))).toList();
     }
 
-    @Test
-    void aResumedSubscriptionGetsTheHistoryThenTheLiveEventsHeldMeanwhileEachSequenceOnce() {
-        for (long seq = 1; seq <= 5; seq++) {
+    /** Stores sequences 1 to {@code head}, then subscribes with after: 2; the replay's range reads wait for the latch. */
+    private CountDownLatch resumeAfter2WithTheReplayHeld(long head) {
+        for (long seq = 1; seq <= head; seq++) {
             history.add(signal("tenant-a", seq, 0.5));
         }
         CountDownLatch gate = new CountDownLatch(1);
@@ -261,6 +261,12 @@ class ConnectionTest {
         connection.opened();
         connection.receive(INIT);
         connection.receive(resume("tenant-a", "2"));
+        return gate;
+    }
+
+    @Test
+    void aResumedSubscriptionGetsTheHistoryThenTheLiveEventsHeldMeanwhileEachSequenceOnce() {
+        CountDownLatch gate = resumeAfter2WithTheReplayHeld(5);
         // Live while the replay is caught in the middle: 4 and 5 are in the history too, 6 is not yet.
         dispatcher.dispatch(List.of(signal("tenant-a", 4, 0.5), signal("tenant-a", 5, 0.5), signal("tenant-a", 6, 0.5)));
         history.add(signal("tenant-a", 6, 0.5));
@@ -277,14 +283,7 @@ class ConnectionTest {
 
     @Test
     void aLiveEventTheBridgeLostBeforeTheFirstOneHeldIsReadFromTheHistoryNotSkipped() {
-        for (long seq = 1; seq <= 3; seq++) {
-            history.add(signal("tenant-a", seq, 0.5));
-        }
-        CountDownLatch gate = new CountDownLatch(1);
-        history.gate.set(gate);
-        connection.opened();
-        connection.receive(INIT);
-        connection.receive(resume("tenant-a", "2"));
+        CountDownLatch gate = resumeAfter2WithTheReplayHeld(3);
         // The head (3) is read; then 4, 5 and 6 commit, and only 5 and 6 reach this replica.
         Eventually.await("the head was read", Duration.ofSeconds(5), () -> history.reads.get() >= 1);
         history.add(signal("tenant-a", 4, 0.5), signal("tenant-a", 5, 0.5), signal("tenant-a", 6, 0.5));
