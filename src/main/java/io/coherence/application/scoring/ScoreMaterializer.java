@@ -37,7 +37,10 @@ import java.util.logging.Logger;
  * one whose PostgreSQL row was lost), and a tenant whose scoring fails waits
  * out a growing pause ({@link TenantBackoff}) during which it takes none of a run's places, so
  * every tenant's first score comes within a few runs whatever the others do. A failure leaves
- * the tenant pending.
+ * the tenant pending. A run refreshes stale scores for at most one interval (pending tenants
+ * always all get their turn first): with thousands of tenants going stale every
+ * {@code maxStaleness}, a run could otherwise hold the lock for many seconds while new signals
+ * wait for the next one.
  */
 @ApplicationScoped
 public class ScoreMaterializer {
@@ -137,7 +140,9 @@ public class ScoreMaterializer {
         List<TenantId> stale = projection.scoredBefore(now.minus(settings.maxStaleness()), limit + backoff.waiting(now));
         int staleTried = 0;
         for (TenantId tenant : stale) {
-            if (staleTried == limit) {
+            // The lock is held for the whole run, and a tenant's new signals wait for the next one:
+            // refreshing stale scores stops after one interval, the rest (oldest first) go next run.
+            if (staleTried == limit || !clock.instant().isBefore(now.plus(settings.interval()))) {
                 break;
             }
             if (!tried.contains(tenant) && backoff.due(tenant, now)) {

@@ -88,6 +88,29 @@ class ScoreMaterializerTest {
     }
 
     @Test
+    void aRunRefreshesStaleScoresForOneIntervalAtMostWhileEveryPendingTenantIsScored() {
+        projection.pending.addAll(List.of(new PendingTenant(A, 1), new PendingTenant(B, 1)));
+        projection.stale.add(C);
+        signals.slow.put(A, SETTINGS.interval());
+
+        assertThat(materializer.run()).as("A and B, though A took the whole interval").isEqualTo(2);
+        assertThat(signals.reads(C)).as("the stale one waits").isZero();
+
+        projection.pending.clear();
+        projection.stale.clear();
+        projection.stale.addAll(List.of(A, B, C));
+        for (TenantId t : List.of(A, B, C)) {
+            signals.slow.put(t, SETTINGS.interval().dividedBy(2));
+        }
+        assertThat(materializer.run()).as("C (never scored, so oldest), then A: one interval").isEqualTo(2);
+        assertThat(signals.reads(B)).as("B waits for the next run").isEqualTo(1);
+
+        signals.slow.clear();
+        assertThat(materializer.run()).as("B first now, then the others").isEqualTo(3);
+        assertThat(signals.reads(B)).isEqualTo(2);
+    }
+
+    @Test
     void aTenantBothPendingAndStaleIsScoredOnceWithItsPendingVersion() {
         projection.pending.add(new PendingTenant(A, 7));
         projection.stale.addAll(List.of(A, C));
@@ -380,6 +403,8 @@ class ScoreMaterializerTest {
         final Map<TenantId, WindowTotals> totals = new HashMap<>();
         final Set<TenantId> failing = new HashSet<>();
         final Map<TenantId, Integer> reads = new HashMap<>();
+        /** How long reading a tenant's window takes (the clock moves on by that much). */
+        final Map<TenantId, Duration> slow = new HashMap<>();
 
         int reads(TenantId tenant) {
             return reads.getOrDefault(tenant, 0);
@@ -394,6 +419,7 @@ class ScoreMaterializerTest {
         public WindowTotals windowTotals(TenantId tenant, Instant from) {
             events.add("totals " + tenant + " from " + from);
             reads.merge(tenant, 1, Integer::sum);
+            clock.advance(slow.getOrDefault(tenant, Duration.ZERO));
             if (failing.contains(tenant)) {
                 throw new IllegalStateException("graph unavailable");
             }
