@@ -83,6 +83,8 @@ public final class ReplicaSet implements AutoCloseable {
             Map<String, String> settings = new LinkedHashMap<>(
                     StackSettings.of(engines, keys, httpPort, EmbeddedEngines.freePort()));
             settings.put("REDIS_URL", "redis://127.0.0.1:" + gate.port());
+            // Named in pg_stat_activity, so a test can tell which replica holds a lock.
+            settings.put("POSTGRES_JDBC_URL", engines.postgresJdbcUrl() + "?ApplicationName=replica-" + name);
             settings.put("COHERENCE_REPLICA_NAME", "replica-" + name);
             settings.putAll(LibertyStackListener.POSTGRES_TIMEOUTS);
             settings.put("COHERENCE_CONSOLE_LOG_LEVEL", "WARNING");

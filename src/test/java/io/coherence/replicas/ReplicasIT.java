@@ -56,6 +56,8 @@ class ReplicasIT {
     /** Well above the materializer's interval and lock lease; the measured figure is printed. */
     private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(30);
     private static final String MATERIALIZER_ATTEMPTS = "materializer_attempts_total";
+    /** PostgresAdvisoryLock.MATERIALIZER_LOCK_KEY, as pg_locks shows it (objid). */
+    private static final long MATERIALIZER_LOCK_KEY = 0x436f6865L;
 
     private static ReplicaSet replicas;
     private static ReplicaServer a;
@@ -442,16 +444,25 @@ class ReplicasIT {
         String tenant = tenant("takeover");
         String token = survivor.api().token(tenant, CoherenceClient.READ_WRITE);
         double survivorRuns = survivor.metric(MATERIALIZER_ATTEMPTS, "outcome=\"ran\"");
+        double survivorTurnedAway = survivor.metric(MATERIALIZER_ATTEMPTS, "outcome=\"lock_held\"");
 
         long killed = System.nanoTime();
         victim.kill();
         assertThat(survivor.api().ingest(signal(tenant, 0.4), token).statusCode()).isEqualTo(202);
+        // Who held the materializer's lock while the score was awaited, each change of holder once.
+        List<String> holders = new ArrayList<>();
         try {
-            Eventually.await("the survivor materialized the new signal's score", TAKEOVER_BOUND,
-                    () -> score(survivor, tenant, token) == 0.4);
+            Eventually.await("the survivor materialized the new signal's score", TAKEOVER_BOUND, () -> {
+                String holder = materializerLockHolder();
+                if (holders.isEmpty() || !holders.get(holders.size() - 1).equals(holder)) {
+                    holders.add(holder);
+                }
+                return score(survivor, tenant, token) == 0.4;
+            });
         } catch (AssertionError e) {
             throw new AssertionError(survivor.diagnose("no takeover after the kill of " + victim.name() + ": "
-                    + e.getMessage() + "; advisory locks in PostgreSQL: " + advisoryLocks()), e);
+                    + e.getMessage() + "; materializer lock holders meanwhile: " + holders
+                    + "; advisory locks in PostgreSQL: " + advisoryLocks()), e);
         }
         Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
 
@@ -459,7 +470,9 @@ class ReplicasIT {
         System.out.println("[replicas] kill -9 of " + victim.name() + " -> first score materialized by " + survivor.name()
                 + ": " + takeover.toMillis() + " ms (" + survivor.name() + "'s runs: p95 "
                 + Math.round(1000 * survivor.metric("materializer_run_duration_seconds", "quantile=\"0.95\"")) + " ms, max "
-                + Math.round(1000 * survivor.metric("materializer_run_duration_seconds_max")) + " ms)");
+                + Math.round(1000 * survivor.metric("materializer_run_duration_seconds_max")) + " ms; lock holders meanwhile "
+                + holders + ", turned away by the lock "
+                + Math.round(survivor.metric(MATERIALIZER_ATTEMPTS, "outcome=\"lock_held\"") - survivorTurnedAway) + " times)");
         // Counted once the run returned, just after the score it stored became readable.
         Eventually.await("the survivor counted the run", WAIT,
                 () -> survivor.metric(MATERIALIZER_ATTEMPTS, "outcome=\"ran\"") > survivorRuns);
@@ -468,22 +481,35 @@ class ReplicasIT {
 
     /** Who holds which advisory lock, and what that session does, as PostgreSQL sees it now. */
     private static String advisoryLocks() {
+        return locks("").toString();
+    }
+
+    /**
+     * Who holds the materializer's lock now: the replica's name (the Arquillian test server, when
+     * the whole suite runs, is "PostgreSQL JDBC Driver"), or "nobody".
+     */
+    private static String materializerLockHolder() {
+        List<String> held = locks(" AND l.granted AND l.objid = " + MATERIALIZER_LOCK_KEY).stream()
+                .map(row -> row.substring(0, row.indexOf(" (objid"))).toList();
+        return held.isEmpty() ? "nobody" : String.join(", ", held);
+    }
+
+    private static List<String> locks(String condition) {
         EmbeddedEngines engines = EmbeddedEngines.shared();
         try (Connection c = DriverManager.getConnection(engines.postgresJdbcUrl(), engines.postgresUser(),
                 engines.postgresPassword());
              Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT l.objid, l.granted, a.pid, a.state, a.wait_event, a.xact_start,"
-                     + " a.state_change, a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                     + " WHERE l.locktype = 'advisory'")) {
+             ResultSet rs = s.executeQuery("SELECT l.objid, l.granted, a.application_name, a.pid, a.state,"
+                     + " now() - a.state_change FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                     + " WHERE l.locktype = 'advisory'" + condition)) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
-                rows.add("objid=" + rs.getLong(1) + " granted=" + rs.getBoolean(2) + " pid=" + rs.getInt(3) + " state="
-                        + rs.getString(4) + " wait=" + rs.getString(5) + " xact_start=" + rs.getString(6)
-                        + " state_change=" + rs.getString(7) + " client_port=" + rs.getInt(8));
+                rows.add(rs.getString(3) + " (objid " + rs.getLong(1) + (rs.getBoolean(2) ? "" : " waiting") + ", pid "
+                        + rs.getInt(4) + ", " + rs.getString(5) + " for " + rs.getString(6) + ")");
             }
-            return rows.toString();
+            return rows;
         } catch (SQLException e) {
-            return "unreadable: " + e.getMessage();
+            return List.of("unreadable (objid ?): " + e.getMessage());
         }
     }
 
