@@ -353,12 +353,12 @@ class ReplicasIT {
 
                 while (live.size() < total) {
                     live.add(sequence(nextOrDiagnose(liveOnA, a, "live on A after the outage, " + live.size() + " of "
-                            + total + " received")));
+                            + total + " received, missing " + missing(live, total))));
                 }
                 long allLiveAt = System.nanoTime();
                 while (resumed.size() < total) {
-                    resumed.add(sequence(nextOrDiagnose(resumingOnB, b, "resumed on B mid-outage, " + resumed.size()
-                            + " of " + total + " received")));
+                    resumed.add(sequence(nextOrDiagnose(resumingOnB, b, "resumed on B mid-outage after " + resumedAfter
+                            + ", " + resumed.size() + " of " + total + " received, missing " + missing(resumed, total))));
                 }
                 assertThat(liveOnA.drainUntilPong(WAIT)).as("nothing twice").isEmpty();
                 assertThat(resumingOnB.drainUntilPong(WAIT)).as("nothing twice").isEmpty();
@@ -403,9 +403,8 @@ class ReplicasIT {
                 total = writer.stop();
                 double sentBefore = b.metric("subscription_events_sent_total");
                 while (received.size() < total) {
-                    List<Long> missing = LongStream.rangeClosed(1, total).boxed().filter(s -> !received.contains(s)).toList();
                     received.add(sequence(nextOrDiagnose(onB, b, "resumed on B after " + last + ", " + received.size()
-                            + " of " + total + " received, missing " + missing + ", live sends on B since the resume "
+                            + " of " + total + " received, missing " + missing(received, total) + ", live sends on B since the resume "
                             + (b.metric("subscription_events_sent_total") - sentBefore))));
                 }
                 assertThat(onB.drainUntilPong(WAIT)).as("nothing twice").isEmpty();
@@ -625,6 +624,13 @@ class ReplicasIT {
         long millis() {
             return nanos / 1_000_000;
         }
+    }
+
+    /** The sequences from 1 to {@code total} not received, and any received twice. */
+    private static String missing(List<Long> received, long total) {
+        List<Long> missing = LongStream.rangeClosed(1, total).boxed().filter(s -> !received.contains(s)).toList();
+        long twice = received.size() - received.stream().distinct().count();
+        return missing + (twice > 0 ? " (and " + twice + " received twice)" : "");
     }
 
     /** The next message, or a failure naming where the server's counters and threads were written. */
