@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * One replica of a {@link ReplicaSet}: a Liberty server of its own (its directory, HTTP port and
@@ -274,36 +276,43 @@ public final class ReplicaServer {
             counters.append("metrics unreadable: ").append(e).append('\n');
         }
         Path file = serverDir.resolve("logs/diagnosis-" + System.currentTimeMillis() + ".txt");
-        StringBuilder dump = new StringBuilder();
-        Process p;
-        synchronized (this) {
-            p = process;
-        }
-        if (p != null) {
-            for (ProcessHandle h : java.util.stream.Stream.concat(java.util.stream.Stream.of(p.toHandle()),
-                    p.toHandle().descendants()).toList()) {
-                if (h.info().command().orElse("").endsWith("java")) {
-                    try {
-                        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                                Long.toString(h.pid()), "Thread.print").redirectErrorStream(true).start();
-                        dump.append(new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-                        jcmd.waitFor(30, TimeUnit.SECONDS);
-                    } catch (IOException e) {
-                        dump.append("jcmd failed: ").append(e);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-        }
+        String dump = threadDump();
         // The build's output keeps what matters when the file is gone with the CI machine.
-        System.out.println("[diagnosis] " + why + "\n" + counters + coherenceThreads(dump.toString()));
+        System.out.println("[diagnosis] " + why + "\n" + counters + coherenceThreads(dump));
         try {
             Files.writeString(file, why + "\n\n" + counters + "\n" + dump);
         } catch (IOException e) {
             return why + "; no diagnosis written: " + e;
         }
         return why + "; " + replicaName + "'s counters and threads: " + file;
+    }
+
+    /** jcmd Thread.print of the server's JVM (the launcher's java descendant); empty when it is not running. */
+    private String threadDump() {
+        Process p;
+        synchronized (this) {
+            p = process;
+        }
+        if (p == null) {
+            return "";
+        }
+        StringBuilder dump = new StringBuilder();
+        for (ProcessHandle h : Stream.concat(Stream.of(p.toHandle()), p.toHandle().descendants()).toList()) {
+            if (!h.info().command().orElse("").endsWith("java")) {
+                continue;
+            }
+            try {
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(h.pid()), "Thread.print").redirectErrorStream(true).start();
+                dump.append(new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                jcmd.waitFor(30, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                dump.append("jcmd failed: ").append(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return dump.toString();
     }
 
     /** The stacks of the application's own threads (named coherence-…, or running its code) in a jcmd thread dump. */
