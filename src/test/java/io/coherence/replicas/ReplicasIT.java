@@ -326,11 +326,11 @@ class ReplicasIT {
         double repairedBefore = a.metric("subscription_events_repaired_total");
         List<Long> live = new ArrayList<>();
         List<Long> resumed = new ArrayList<>();
-        try (GraphQLWsClient liveOnA = GraphQLWsClient.ready(a.api().subscriptions(), token);
+        // Both subscriptions are in place before the first write: a live subscription starts with
+        // the next event, so one that began after sequence 1 would never get it.
+        try (GraphQLWsClient liveOnA = subscribedToSignals(a, tenant, token);
+             GraphQLWsClient leaving = subscribedToSignals(a, tenant, token);
              Writer writer = Writer.start(b, tenant, token, Duration.ofMillis(100))) {
-            liveOnA.subscribe("r", "subscribe-signals.graphql", Map.of("t", tenant));
-            GraphQLWsClient leaving = GraphQLWsClient.ready(a.api().subscriptions(), token);
-            leaving.subscribe("r", "subscribe-signals.graphql", Map.of("t", tenant));
             writer.awaitWritten(20, WAIT);
 
             a.redisGate().cut();
@@ -661,6 +661,22 @@ class ReplicasIT {
             if ("next".equals(m.getString("type"))) {
                 into.add(sequence(m));
             }
+        }
+    }
+
+    /**
+     * A client with a live signal subscription on the replica, in place when this returns: the
+     * server handles a connection's messages in order, so its pong comes after the subscribe took effect.
+     */
+    private static GraphQLWsClient subscribedToSignals(ReplicaServer on, String tenant, String token) {
+        GraphQLWsClient ws = GraphQLWsClient.ready(on.api().subscriptions(), token);
+        try {
+            ws.subscribe("r", "subscribe-signals.graphql", Map.of("t", tenant));
+            assertThat(ws.drainUntilPong(WAIT)).as("nothing before the first write").isEmpty();
+            return ws;
+        } catch (RuntimeException | AssertionError e) {
+            ws.close();
+            throw e;
         }
     }
 
