@@ -62,9 +62,10 @@ final class FaultStack implements AutoCloseable {
         gates.put(Store.POSTGRES, gate(engines.postgresJdbcUrl().substring("jdbc:".length())));
         gates.put(Store.REDIS, gate(engines.redisUrl()));
 
-        int httpPort = EmbeddedEngines.freePort();
+        int[] ports = EmbeddedEngines.freePorts(2);
+        int httpPort = ports[0];
         Map<String, String> settings = new LinkedHashMap<>(
-                StackSettings.of(engines, keys, httpPort, EmbeddedEngines.freePort()));
+                StackSettings.of(engines, keys, httpPort, ports[1]));
         settings.put("NEO4J_URI", "bolt://127.0.0.1:" + gates.get(Store.NEO4J).port());
         settings.put("POSTGRES_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + gates.get(Store.POSTGRES).port()
                 + URI.create(engines.postgresJdbcUrl().substring("jdbc:".length())).getPath());

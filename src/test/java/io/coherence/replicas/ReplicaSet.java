@@ -78,10 +78,11 @@ public final class ReplicaSet implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            int httpPort = EmbeddedEngines.freePort();
+            int[] ports = EmbeddedEngines.freePorts(2);
+            int httpPort = ports[0];
             TcpGate gate = TcpGate.to(redis.getHost(), redis.getPort());
             Map<String, String> settings = new LinkedHashMap<>(
-                    StackSettings.of(engines, keys, httpPort, EmbeddedEngines.freePort()));
+                    StackSettings.of(engines, keys, httpPort, ports[1]));
             settings.put("REDIS_URL", "redis://127.0.0.1:" + gate.port());
             // Named in pg_stat_activity, so a test can tell which replica holds a lock.
             settings.put("POSTGRES_JDBC_URL", engines.postgresJdbcUrl() + "?ApplicationName=replica-" + name);

@@ -80,8 +80,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      * consumer offsets come back on the next start. Returns when it takes requests.
      */
     public static EmbeddedKafka start(Path dir, int partitions, EngineData data) {
-        int brokerPort = EmbeddedEngines.freePort();
-        int controllerPort = EmbeddedEngines.freePort();
+        int[] ports = EmbeddedEngines.freePorts(2);
+        int brokerPort = ports[0];
+        int controllerPort = ports[1];
         Properties props = new Properties();
         props.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),

@@ -78,9 +78,10 @@ public class LibertyStackListener implements TestExecutionListener {
         Path work = Path.of(required("coherence.it.workDir"));
         EmbeddedEngines engines = EmbeddedEngines.shared();
         DevKeys keys = DevKeys.loadOrCreate(work.resolve("keys"));
-        int httpPort = EmbeddedEngines.freePort();
+        int[] ports = EmbeddedEngines.freePorts(2);
+        int httpPort = ports[0];
         Map<String, String> settings = new LinkedHashMap<>(
-                StackSettings.of(engines, keys, httpPort, EmbeddedEngines.freePort()));
+                StackSettings.of(engines, keys, httpPort, ports[1]));
         // The server reaches Neo4j through a gate a test can cut (Neo4j "down"), and consumes Kafka.
         URI neo4j = URI.create(engines.neo4jUri());
         neo4jGate = TcpGate.to(neo4j.getHost(), neo4j.getPort());
